@@ -1,0 +1,40 @@
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+
+/** File types an article may come in. */
+export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.txt'] as const;
+
+export interface CorpusFile {
+  /** Path relative to the corpus folder, with forward slashes. */
+  path: string;
+  absolute: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Lists the article files under the corpus folder, sorted by path. Hidden files, temporary files of
+ * atomic writes and README files are not articles.
+ */
+export function listCorpusFiles(dir: string): CorpusFile[] {
+  const out: CorpusFile[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name.includes('.tmp-')) continue;
+      const absolute = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        walk(absolute);
+      } else if (entry.isFile() && isArticleFile(entry.name)) {
+        const stat = statSync(absolute);
+        out.push({ path: relative(dir, absolute).split(sep).join('/'), absolute, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
+      }
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function isArticleFile(name: string): boolean {
+  if (/^readme\./i.test(name)) return false;
+  return (ARTICLE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+}

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Bm25Index } from '../core/bm25.ts';
+import type { CorpusView } from '../core/retrieve.ts';
+import type { Article, Passage } from '../core/types.ts';
+import type { Config } from '../config.ts';
+import { MetadataStore, type Manifest } from '../store/metadata-store.ts';
+import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
+import { storePaths } from './paths.ts';
+
+export interface ArticleSummary {
+  id: string;
+  path: string;
+  title: string | null;
+  source: string | null;
+  published: string | null;
+  url: string | null;
+  chars: number;
+  passages: number;
+}
+
+/**
+ * One committed generation of the index, loaded in memory: what every question is answered from.
+ * It never changes; a reindex produces a new snapshot that replaces it in one assignment.
+ */
+export class IndexSnapshot implements CorpusView {
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly articles: Map<string, Article & { path: string }>,
+    private readonly passages: Map<number, Passage>,
+    readonly lexical: Bm25Index,
+    readonly dense: VectorIndex,
+  ) {}
+
+  /** Loads the current generation, or returns null when nothing has been indexed yet. */
+  static load(config: Config): IndexSnapshot | null {
+    const { database } = storePaths(config);
+    if (!existsSync(database)) return null;
+    const store = MetadataStore.open(database);
+    try {
+      // The index file of a generation is deleted once a newer one commits: on a race, read again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return IndexSnapshot.read(config, store);
+        } catch (error) {
+          if (!(error instanceof CorruptIndexError) || attempt >= 1) throw error;
+        }
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  private static read(config: Config, store: MetadataStore): IndexSnapshot | null {
+    const state = store.read(() => ({ manifest: store.manifest(), articles: store.articles(), passages: store.passages() }));
+    if (!state.manifest) return null;
+    const m = state.manifest;
+    const dense = VectorIndex.load(join(config.embeddingsDir, m.indexFile), m.indexSha256, m.dims, config.hnsw, m.tombstones);
+    const articles = new Map(
+      state.articles.map((a) => [
+        a.id,
+        { id: a.id, path: a.path, title: a.title, source: a.source, url: a.url, published: a.published, language: a.language, text: a.text },
+      ]),
+    );
+    const passages = new Map<number, Passage>();
+    const lexical = new Bm25Index();
+    for (const p of state.passages) {
+      passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
+      lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '));
+    }
+    return new IndexSnapshot(m, articles, passages, lexical, dense);
+  }
+
+  article(id: string): Article | undefined {
+    return this.articles.get(id);
+  }
+
+  passage(label: number): Passage | undefined {
+    return this.passages.get(label);
+  }
+
+  get articleCount(): number {
+    return this.articles.size;
+  }
+
+  get passageCount(): number {
+    return this.passages.size;
+  }
+
+  summaries(): ArticleSummary[] {
+    const counts = new Map<string, number>();
+    for (const p of this.passages.values()) counts.set(p.articleId, (counts.get(p.articleId) ?? 0) + 1);
+    return [...this.articles.values()].map((a) => ({
+      id: a.id,
+      path: a.path,
+      title: a.title,
+      source: a.source,
+      published: a.published,
+      url: a.url,
+      chars: a.text.length,
+      passages: counts.get(a.id) ?? 0,
+    }));
+  }
+}

@@ -1,0 +1,150 @@
+/** Command line: ask, ingest, reindex, stats. Answers go to stdout; diagnostics go to stderr. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { Depeche, type ArticleInput } from '../app/depeche.ts';
+import { isArticleFile } from '../app/corpus.ts';
+import type { ReindexReport } from '../app/indexer.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLogger, parseLevel } from '../log.ts';
+import { progressReporter } from './progress.ts';
+
+const USAGE = `usage:
+  npm run ask -- [--json] "question"          answer one question
+  npm run ask -- [--json] --stdin             answer one question per line of standard input
+  npm run ingest -- <files or folders>        validate, copy into the corpus and index
+  npm run reindex [-- --full]                 update the index (--full: rebuild everything)
+  npm run stats                               what is indexed`;
+
+async function main(argv: string[]): Promise<number> {
+  dotenv.config({ quiet: true });
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  const logger = createLogger(parseLevel(process.env.LOG_LEVEL ?? 'warn'));
+  const app = await Depeche.open(config, { logger });
+  const progress = progressReporter();
+  try {
+    switch (command) {
+      case 'ask':
+        return await ask(app, rest, progress);
+      case 'ingest':
+        return await ingest(app, rest, progress);
+      case 'reindex': {
+        const { values } = parseArgs({ args: rest, options: { full: { type: 'boolean', default: false } } });
+        const report = await app.reindex({ full: values.full }, progress);
+        progress.end();
+        printReport(report);
+        return report.failed.length > 0 ? 1 : 0;
+      }
+      case 'stats':
+        printStats(app);
+        return 0;
+      default:
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    progress.end();
+    await app.close();
+  }
+}
+
+async function ask(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, stdin: { type: 'boolean', default: false } },
+  });
+  if (!values.stdin && positionals.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const updated = await app.ensureIndex(progress);
+  progress.end();
+  if (updated) process.stderr.write(`index updated: ${describeReport(updated)}\n`);
+  const print = (answer: Awaited<ReturnType<Depeche['ask']>>) =>
+    process.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${answer.answer}\n`);
+  if (!values.stdin) {
+    print(await app.ask(positionals.join(' ')));
+    return 0;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let first = true;
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    if (!values.json && !first) process.stdout.write('\n');
+    first = false;
+    print(await app.ask(line));
+  }
+  return 0;
+}
+
+async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>): Promise<number> {
+  if (args.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const inputs: ArticleInput[] = [];
+  for (const arg of args) {
+    for (const path of expand(resolve(arg))) inputs.push({ name: path, bytes: readFileSync(path) });
+  }
+  const result = await app.addArticles(inputs, progress);
+  progress.end();
+  for (const a of result.added) {
+    process.stdout.write(`added ${a.id}: ${a.title ?? '(sans titre)'} — ${a.chars} characters, ${a.passages} passages\n`);
+  }
+  for (const s of result.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
+  for (const f of result.failed) process.stderr.write(`rejected ${f.file}: ${f.reason}\n`);
+  if (result.report) process.stderr.write(`index: ${describeReport(result.report)}\n`);
+  return result.failed.length > 0 ? 1 : 0;
+}
+
+/** A folder stands for the article files under it. */
+function expand(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .flatMap((e) => (e.isDirectory() ? expand(join(path, e.name)) : isArticleFile(e.name) ? [join(path, e.name)] : []));
+}
+
+function describeReport(r: ReindexReport): string {
+  return (
+    `${r.articles} articles (${r.added} new, ${r.updated} changed, ${r.removed} removed, ${r.failed.length} rejected), ` +
+    `${r.passages} passages, ${r.embedded} embedded` +
+    (r.embedded > 0 ? ` at ${r.embedRate}/s` : '') +
+    ` in ${(r.durationMs / 1000).toFixed(1)} s`
+  );
+}
+
+function printReport(r: ReindexReport): void {
+  process.stdout.write(`${describeReport(r)}\n`);
+  for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
+  for (const f of r.failed) process.stderr.write(`rejected ${f.file}: ${f.reason}\n`);
+}
+
+function printStats(app: Depeche): void {
+  const s = app.status();
+  const out = [
+    `articles: ${s.articles}`,
+    `passages: ${s.passages}`,
+    `model: ${s.model}${s.indexModel && s.indexModel !== s.model ? ` (index built with ${s.indexModel}: run npm run reindex)` : ''}`,
+    `index: generation ${s.generation ?? '-'}, built ${s.builtAt ?? 'never'}, ${(s.indexBytes / 1024).toFixed(0)} KiB vectors, ${(s.databaseBytes / 1024).toFixed(0)} KiB metadata`,
+  ];
+  for (const a of app.listArticles()) {
+    out.push(`  ${a.id}: ${a.title ?? '(sans titre)'} — ${[a.source, a.published].filter(Boolean).join(', ') || 'outlet and date unknown'} — ${a.passages} passages`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`depeche: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,189 @@
+import { analyze } from './text/analyze.ts';
+import { splitSentences } from './text/sentences.ts';
+import type { CorpusView } from './retrieve.ts';
+import type { Answer, Article, Citation, ScoredPassage } from './types.ts';
+
+export interface AnswerOptions {
+  /** Minimum share of the question's weighted terms a passage (and a quoted sentence) must hold. */
+  minRelevance: number;
+  maxQuotes: number;
+}
+
+export const NOT_FOUND_ANSWER = 'Je n’ai trouvé dans le corpus aucun article qui réponde à cette question.';
+
+/** Passages read for quotable sentences: the best few are enough and keep answers fast. */
+const PASSAGES_READ = 6;
+/** A quote shorter than this is a heading or a caption, not a statement worth citing. */
+const MIN_QUOTE_WORDS = 5;
+
+interface Candidate {
+  article: Article;
+  start: number;
+  end: number;
+  terms: Set<string>;
+  coverage: number;
+  score: number;
+}
+
+interface QuoteGroup {
+  primary: Candidate;
+  /** Other articles that state the same thing: cited with the quote, not quoted again. */
+  corroborating: Candidate[];
+}
+
+/**
+ * Builds an extractive answer: the sentences that best answer the question, verbatim from the stored
+ * article text, each followed by its citation numbers, then the list of sources. It never writes a
+ * fact of its own: when nothing relevant is found, it says so.
+ */
+export function composeAnswer(
+  question: string,
+  queryTerms: readonly string[],
+  ranked: readonly ScoredPassage[],
+  view: CorpusView,
+  options: AnswerOptions,
+): Answer {
+  const weights = view.lexical.queryWeights(queryTerms);
+  const candidates = quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question));
+  const groups = groupClaims(candidates, options.maxQuotes);
+  if (groups.length === 0) return { question, found: false, answer: NOT_FOUND_ANSWER, citations: [] };
+
+  const citations: Citation[] = [];
+  const lines: string[] = [];
+  for (const group of groups) {
+    const markers: string[] = [];
+    for (const c of [group.primary, ...group.corroborating]) {
+      citations.push(citationOf(c));
+      markers.push(`[${citations.length}]`);
+    }
+    lines.push(`« ${citations[citations.length - markers.length]!.quote} » ${markers.join('')}`);
+  }
+  const sources = citations.map((c, i) => `[${i + 1}] ${describeSource(c)}`);
+  const answer = [...lines, '', 'Sources :', ...sources].join('\n');
+  return { question, found: true, answer, citations };
+}
+
+/** One line naming where a quote comes from: title, outlet, date, link (unknown parts left out). */
+export function describeSource(c: Pick<Citation, 'title' | 'source' | 'published' | 'url'>): string {
+  return [c.title, c.source, c.published, c.url].filter((part): part is string => !!part).join(' — ');
+}
+
+function quotableSentences(
+  ranked: readonly ScoredPassage[],
+  weights: Map<string, number>,
+  view: CorpusView,
+  minRelevance: number,
+  expects: AnswerType,
+): Candidate[] {
+  let total = 0;
+  for (const w of weights.values()) total += w;
+  if (total === 0) return [];
+  const seen = new Set<string>();
+  const out: Candidate[] = [];
+  for (const hit of ranked.filter((h) => h.coverage > minRelevance).slice(0, PASSAGES_READ)) {
+    const article = view.article(hit.passage.articleId);
+    if (!article) continue;
+    const slice = article.text.slice(hit.passage.start, hit.passage.end);
+    for (const span of splitSentences(slice)) {
+      const start = hit.passage.start + span.start;
+      const end = hit.passage.start + span.end;
+      const key = `${article.id}:${start}`;
+      if (seen.has(key)) continue; // passages overlap: a sentence is considered once
+      seen.add(key);
+      const text = article.text.slice(start, end);
+      if (text.split(/\s+/).length < MIN_QUOTE_WORDS) continue;
+      const terms = new Set(analyze(text));
+      let matched = 0;
+      for (const [term, w] of weights) if (terms.has(term)) matched += w;
+      const coverage = matched / total;
+      // A quote must answer by itself, not only sit in a relevant passage.
+      if (coverage < minRelevance / 2) continue;
+      // Among sentences that match equally, prefer the focused one that holds the kind of answer asked for.
+      const focus = terms.size > 0 ? matchedCount(weights, terms) / terms.size : 0;
+      const typed = expects !== null && ANSWER_PATTERNS[expects].test(text) ? TYPE_BONUS : 0;
+      out.push({ article, start, end, terms, coverage, score: coverage + typed + 0.1 * focus + 0.25 * hit.score });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score || a.start - b.start);
+}
+
+function matchedCount(weights: Map<string, number>, terms: Set<string>): number {
+  let n = 0;
+  for (const term of weights.keys()) if (terms.has(term)) n++;
+  return n;
+}
+
+type AnswerType = 'number' | 'date' | null;
+
+const TYPE_BONUS = 0.2;
+const MONTHS =
+  'janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre|' +
+  'january|february|march|april|june|july|august|september|october|november|december';
+const ANSWER_PATTERNS: Record<'number' | 'date', RegExp> = {
+  number: /\d/,
+  date: new RegExp(`\\b(1[89]\\d\\d|20\\d\\d|${MONTHS}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd)`, 'i'),
+};
+
+/** What kind of answer a question asks for, read from its question words (French and English). */
+export function expectedAnswer(question: string): AnswerType {
+  const q = question.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  if (/\b(quand|depuis quand|a partir de quand|quelle annee|en quelle annee|quelle date|a quelle date|quel mois|quel jour|when|what year|what date)\b/.test(q)) {
+    return 'date';
+  }
+  if (
+    /\b(combien|how many|how much|what percentage)\b/.test(q) ||
+    /\bquel(le)?s? (est |etait |sera )?(le |la |l'|les )?(nombre|montant|somme|prix|part|pourcentage|taux|marge|chiffre|place|rang|age|cout|valeur)/.test(q)
+  ) {
+    return 'number';
+  }
+  return null;
+}
+
+function groupClaims(candidates: Candidate[], maxQuotes: number): QuoteGroup[] {
+  const groups: QuoteGroup[] = [];
+  const best = candidates[0]?.coverage ?? 0;
+  for (const c of candidates) {
+    const same = groups.find((g) => sameClaim(g.primary, c));
+    if (same) {
+      const cited = [same.primary, ...same.corroborating].some((x) => x.article.id === c.article.id);
+      if (!cited) same.corroborating.push(c);
+      continue;
+    }
+    // Weaker sentences than half the best one add noise, not information.
+    if (groups.length < maxQuotes && c.coverage >= best / 2) groups.push({ primary: c, corroborating: [] });
+  }
+  return groups;
+}
+
+/** Two sentences state the same thing when they share most content terms, or a number and several terms. */
+function sameClaim(a: Candidate, b: Candidate): boolean {
+  let shared = 0;
+  let sharedNumber = false;
+  for (const t of a.terms) {
+    if (!b.terms.has(t)) continue;
+    shared++;
+    if (/^\d{2,}$/.test(t)) sharedNumber = true;
+  }
+  const similarity = shared / Math.max(1, Math.min(a.terms.size, b.terms.size));
+  return similarity >= 0.6 || (sharedNumber && similarity >= 0.3);
+}
+
+function citationOf(c: Candidate): Citation {
+  return {
+    articleId: c.article.id,
+    title: c.article.title ?? openingWords(c.article.text),
+    source: c.article.source,
+    url: c.article.url,
+    published: c.article.published,
+    quote: c.article.text.slice(c.start, c.end),
+    score: Math.round(c.score * 1e4) / 1e4,
+  };
+}
+
+/** An untitled article is named by its own first words, never by a title we would make up. */
+function openingWords(text: string, max = 80): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
+}

@@ -1,0 +1,41 @@
+import type { Bm25Index } from './bm25.ts';
+import { fuseScores, type LegHit } from './fusion.ts';
+import type { Article, Passage, ScoredPassage } from './types.ts';
+
+/** Nearest passages by vector similarity (cosine, higher is closer). */
+export interface DenseSearch {
+  search(vector: Float32Array, k: number): LegHit[];
+}
+
+/** What retrieval and answering read: one consistent generation of the index. */
+export interface CorpusView {
+  article(id: string): Article | undefined;
+  passage(label: number): Passage | undefined;
+  readonly lexical: Bm25Index;
+  readonly dense: DenseSearch;
+}
+
+export interface RetrievalOptions {
+  denseWeight: number;
+  /** Candidates each leg contributes before fusion. */
+  candidates: number;
+}
+
+/** Ranks passages for a question by fusing the lexical and dense legs. */
+export function retrieve(
+  view: CorpusView,
+  queryTerms: readonly string[],
+  queryVector: Float32Array | null,
+  options: RetrievalOptions,
+): ScoredPassage[] {
+  const lexical = view.lexical.search(queryTerms, options.candidates);
+  const dense = queryVector && options.denseWeight > 0 ? view.dense.search(queryVector, options.candidates) : [];
+  const coverage = new Map(lexical.map((h) => [h.label, h.coverage]));
+  const ranked: ScoredPassage[] = [];
+  for (const hit of fuseScores(lexical, dense, options.denseWeight)) {
+    const passage = view.passage(hit.label);
+    if (!passage) continue; // removed since the leg was built: never cite it
+    ranked.push({ ...hit, passage, coverage: coverage.get(hit.label) ?? 0 });
+  }
+  return ranked;
+}

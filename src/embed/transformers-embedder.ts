@@ -1,0 +1,96 @@
+import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import type { EmbeddingConfig } from '../config.ts';
+import type { TextKind, TokenizingEmbedder } from './embedder.ts';
+
+/**
+ * Any Transformers.js feature-extraction model, run in the calling thread. Inference blocks the
+ * thread it runs on, so the app only uses this inside worker threads.
+ */
+export class TransformersEmbedder implements TokenizingEmbedder {
+  private constructor(
+    private readonly extractor: FeatureExtractionPipeline,
+    private readonly config: EmbeddingConfig,
+    readonly dims: number,
+    readonly maxTokens: number,
+  ) {}
+
+  get modelId(): string {
+    return this.config.model;
+  }
+
+  static async load(config: EmbeddingConfig): Promise<TransformersEmbedder> {
+    configureHub(config);
+    let extractor: FeatureExtractionPipeline;
+    try {
+      extractor = (await pipeline('feature-extraction', config.model, {
+        quantized: config.quantized,
+      })) as FeatureExtractionPipeline;
+    } catch (error) {
+      throw new Error(describeLoadFailure(config, error), { cause: error });
+    }
+    const probe = await extractor('probe', { pooling: 'mean', normalize: true });
+    const dims = probe.dims.at(-1) as number;
+    const modelMax = Number(extractor.tokenizer.model_max_length);
+    // Some tokenizers report a huge sentinel (1e30) for "no limit": fall back to 512 then.
+    const maxTokens = Number.isFinite(modelMax) && modelMax > 0 && modelMax < 100_000 ? modelMax : 512;
+    return new TransformersEmbedder(extractor, config, dims, maxTokens);
+  }
+
+  countTokens(text: string): number {
+    return this.extractor.tokenizer.encode(this.config.passagePrefix + text).length;
+  }
+
+  async embed(texts: string[], kind: TextKind): Promise<Float32Array[]> {
+    const prefix = kind === 'query' ? this.config.queryPrefix : this.config.passagePrefix;
+    // Batches of similar lengths waste less work on padding; results go back in input order.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const out = new Array<Float32Array>(texts.length);
+    const size = this.config.batchSize;
+    for (let at = 0; at < order.length; at += size) {
+      const batch = order.slice(at, at + size);
+      const tensor = await this.extractor(
+        batch.map((i) => prefix + texts[i]),
+        { pooling: 'mean', normalize: true },
+      );
+      const data = tensor.data as Float32Array;
+      batch.forEach((inputIndex, row) => {
+        out[inputIndex] = data.slice(row * this.dims, (row + 1) * this.dims);
+      });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.extractor.dispose();
+  }
+}
+
+/** Points Transformers.js at a local models folder (no downloads) or at the hub with a cache. */
+function configureHub(config: EmbeddingConfig): void {
+  env.useFSCache = true;
+  env.cacheDir = config.cacheDir;
+  if (config.modelDir !== null) {
+    env.localModelPath = config.modelDir.endsWith('/') ? config.modelDir : `${config.modelDir}/`;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+  } else {
+    // The file cache under cacheDir is checked first; a file missing there is downloaded once into it.
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    if (config.remoteHost !== null) {
+      env.remoteHost = config.remoteHost.endsWith('/') ? config.remoteHost : `${config.remoteHost}/`;
+    }
+  }
+}
+
+function describeLoadFailure(config: EmbeddingConfig, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (config.modelDir !== null) {
+    return (
+      `cannot load embedding model "${config.model}" from MODEL_DIR=${config.modelDir} ` +
+      `(expected ${config.modelDir}/${config.model}/ with config.json, tokenizer.json and ` +
+      `onnx/model${config.quantized ? '_quantized' : ''}.onnx): ${reason}`
+    );
+  }
+  return `cannot load or download embedding model "${config.model}" (set MODEL_DIR to use a local copy): ${reason}`;
+}
