@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../src/core/bm25.ts';
+import { analyze } from '../src/core/text/analyze.ts';
+
+function indexOf(texts: string[]): Bm25Index {
+  const index = new Bm25Index();
+  texts.forEach((t, i) => index.add(i + 1, analyze(t)));
+  return index;
+}
+
+const texts = [
+  'Microsoft vient de vendre 1 500 brevets au chinois Xiaomi.',
+  'Xiaomi veut créer une division consacrée à la photographie.',
+  'Alibaba investit 590 millions de dollars dans Meizu, un fabricant de smartphones.',
+  'Le fabricant Meizu a été fondé en 2003 et il est basé à Zhuhai.',
+];
+
+describe('Bm25Index', () => {
+  it('ranks the passage that holds the rare question words first', () => {
+    const hits = indexOf(texts).search(analyze('Combien de brevets Microsoft a-t-il vendus ?'), 10);
+    expect(hits[0]?.label).toBe(1);
+  });
+
+  it('matches across inflections and elisions (French analysis)', () => {
+    const hits = indexOf(texts).search(analyze("l'investissement d'Alibaba"), 10);
+    expect(hits[0]?.label).toBe(3);
+  });
+
+  it('returns nothing for a question sharing no word with the corpus', () => {
+    expect(indexOf(texts).search(analyze('Quel temps fera-t-il demain à Brest ?'), 10)).toEqual([]);
+  });
+
+  it('cuts the list at k and orders scores from best to worst', () => {
+    const hits = indexOf(texts).search(analyze('Xiaomi Meizu fabricant'), 2);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
+  });
+
+  it('gives full coverage when a passage holds every question word, partial otherwise', () => {
+    const index = indexOf(texts);
+    const [full] = index.search(analyze('Meizu Zhuhai'), 1);
+    expect(full?.label).toBe(4);
+    expect(full?.coverage).toBeCloseTo(1, 5);
+    const partial = index.search(analyze('Meizu photographie'), 10);
+    for (const hit of partial) expect(hit.coverage).toBeLessThan(1);
+  });
+
+  it('lets one unknown word weigh less than the rarest known one, so it cannot sink a good match', () => {
+    const index = indexOf(texts);
+    const [hit] = index.search(analyze('brevets Microsoft Xiaomi vendus'), 1);
+    // "vendus" is in no passage; the three others are all in passage 1.
+    expect(hit?.label).toBe(1);
+    expect(hit!.coverage).toBeGreaterThan(0.5);
+    const [unknown, known] = [analyze('vendus')[0]!, analyze('Zhuhai')[0]!];
+    const weights = index.queryWeights([unknown, known]);
+    expect(weights.get(unknown)!).toBeLessThan(weights.get(known)!);
+  });
+
+  it('rates a question made only of unknown words at zero coverage everywhere', () => {
+    const index = indexOf(texts);
+    expect(index.search(analyze('recette tarte tatin'), 10)).toEqual([]);
+  });
+
+  it('scores higher idf for rarer terms', () => {
+    const index = indexOf(texts);
+    expect(index.idf(analyze('Zhuhai')[0]!)).toBeGreaterThan(index.idf(analyze('Xiaomi')[0]!));
+  });
+});
