@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 
 /** File types an article may come in. */
@@ -17,6 +17,7 @@ export interface CorpusFile {
  * atomic writes and README files are not articles.
  */
 export function listCorpusFiles(dir: string): CorpusFile[] {
+  if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist (set CORPUS_DIR or create it)`);
   const out: CorpusFile[] = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {

@@ -123,6 +123,13 @@ async function run(
   const owners = new Map<string, string>();
   const cut = passageCutter(config, embedder);
 
+  // A file that cannot be read or parsed any more keeps its last good version in the index.
+  const keepPrevious = (old: StoredArticle) => {
+    notes.push(`${old.path}: kept the previously indexed version`);
+    if (recutAll) prepared.push({ article: old, passages: cut(old), isNew: false });
+    else keep.add(old.id);
+  };
+
   files.forEach((file, i) => {
     onProgress({ phase: 'scan', done: i, total: files.length });
     const id = articleIdFromPath(file.path);
@@ -142,7 +149,7 @@ async function run(
       bytes = readFileSync(file.absolute);
     } catch (error) {
       failed.push({ file: file.path, reason: `unreadable: ${(error as Error).message}` });
-      if (old) keep.add(old.id);
+      if (old) keepPrevious(old);
       return;
     }
     const fileHash = sha256(bytes);
@@ -157,12 +164,7 @@ async function run(
     } catch (error) {
       if (!(error instanceof ArticleError)) throw error;
       failed.push({ file: file.path, reason: error.reason });
-      if (old) {
-        // Keep answering from the last good version rather than losing the article.
-        notes.push(`${file.path}: kept the previously indexed version`);
-        if (recutAll) prepared.push({ article: old, passages: cut(old), isNew: false });
-        else keep.add(old.id);
-      }
+      if (old) keepPrevious(old);
     }
   });
   onProgress({ phase: 'scan', done: files.length, total: files.length });
