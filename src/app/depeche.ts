@@ -53,15 +53,8 @@ export interface ArticleInput {
   overrides?: Partial<ArticleMeta>;
 }
 
-export interface AddedArticle {
-  id: string;
-  path: string;
-  title: string | null;
-  source: string | null;
-  published: string | null;
-  url: string | null;
-  chars: number;
-  passages: number;
+export interface AddedArticle extends ArticleSummary {
+  /** The first characters of the stored text, so an admin can check what was extracted. */
   opening: string;
 }
 
@@ -290,7 +283,7 @@ export class Depeche {
         continue;
       }
       const text = this.snapshot!.article(a.id)!.text;
-      added.push({ ...pick(a), opening: text.slice(0, 200) });
+      added.push({ ...a, opening: text.slice(0, 200) });
     }
     return { added, skipped, failed, report };
   }
@@ -395,10 +388,6 @@ function toMarkdown(meta: Partial<ArticleMeta>, body: string): string {
   }
   lines.push('---', '', body.trim(), '');
   return lines.join('\n');
-}
-
-function pick(a: ArticleSummary) {
-  return { id: a.id, path: a.path, title: a.title, source: a.source, published: a.published, url: a.url, chars: a.chars, passages: a.passages };
 }
 
 function summary(r: ReindexReport) {
