@@ -10,7 +10,6 @@ import type { Answer, ArticleMeta, ScoredPassage } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import type { Embedder, EmbedderSpec } from '../embed/embedder.ts';
 import { createEmbedder } from '../embed/create-embedder.ts';
-import { WorkerEmbedder } from '../embed/worker-embedder.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { sha256, writeFileAtomic } from '../store/files.ts';
 import { LockedError } from '../store/lock.ts';
@@ -18,7 +17,7 @@ import { MetadataStore } from '../store/metadata-store.ts';
 import { isArticleFile, listCorpusFiles } from './corpus.ts';
 import type { ArticleFailure, ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
 import { storePaths } from './paths.ts';
-import { runReindexInWorker } from './run-reindex.ts';
+import { Engine } from './engine.ts';
 import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
 
 export interface DepecheOptions {
@@ -209,7 +208,7 @@ export class Depeche {
 
   private embedder(): Promise<Embedder> {
     if (!this.queryEmbedder) {
-      this.queryEmbedder = this.options.inlineQueryEmbedder ? createEmbedder(this.spec) : WorkerEmbedder.start(this.spec);
+      this.queryEmbedder = this.options.inlineQueryEmbedder ? createEmbedder(this.spec) : Engine.shared().embedder(this.spec);
       this.queryEmbedder.catch(() => {
         this.queryEmbedder = null; // let the next question try again
       });
@@ -217,12 +216,12 @@ export class Depeche {
     return this.queryEmbedder;
   }
 
-  /** Reindexes in a worker thread; questions keep being answered from the current snapshot meanwhile. */
+  /** Reindexes on the model thread; questions keep being answered from the current snapshot meanwhile. */
   async reindex(options: ReindexOptions = {}, onProgress?: (p: ReindexProgress) => void): Promise<ReindexReport> {
     if (this.running) throw new BusyError();
     const started = Date.now();
     this.log.info('reindex.start', { full: options.full === true });
-    const job = runReindexInWorker(this.config, this.spec, options, onProgress);
+    const job = Engine.shared().reindex(this.config, this.spec, options, onProgress);
     this.running = job;
     try {
       const report = await job;

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArticleError, articleIdFromPath, parseArticle } from '../core/article.ts';
@@ -213,6 +214,9 @@ async function run(
 
   if (nothingChanged && !rebuild) {
     store.touchArticles(touched);
+    // A run killed after its commit left its clean-up undone: finish it.
+    removeStaleIndexFiles(config.embeddingsDir, manifest!.indexFile);
+    store.pruneVectors(embedder.modelId, false);
     const report = finish(store, manifest!, 0, 0, 0, false);
     return report;
   }
@@ -226,6 +230,7 @@ async function run(
   const embedStarted = performance.now();
   for (let at = 0; at < missing.length; at += EMBED_CHUNK) {
     onProgress({ phase: 'embed', done: at, total: missing.length });
+    await yieldToEventLoop();
     const batch = missing.slice(at, at + EMBED_CHUNK);
     const computed = await embedder.embed(batch.map((m) => m.text), 'passage');
     const entries = batch.map((m, i): [string, Float32Array] => [m.hash, computed[i]!]);
@@ -242,10 +247,13 @@ async function run(
   if (rebuild || !index) {
     index = VectorIndex.create(dims, Math.ceil(wanted.length * 1.1) + 16, config.hnsw);
     tombstones = 0;
-    wanted.forEach((p, i) => {
-      if (i % 500 === 0) onProgress({ phase: 'index', done: i, total: wanted.length });
-      index!.add(p.label, vectors.get(p.hash)!);
-    });
+    for (const [i, p] of wanted.entries()) {
+      if (i % 500 === 0) {
+        onProgress({ phase: 'index', done: i, total: wanted.length });
+        await yieldToEventLoop(); // let questions through on the model thread
+      }
+      index.add(p.label, vectors.get(p.hash)!);
+    }
   } else {
     for (const label of removedLabels) index.remove(label);
     tombstones += removedLabels.length;
@@ -300,8 +308,10 @@ async function run(
   store.commit({
     upsertArticles: prepared.map((p) => p.article),
     removeArticleIds: removedIds,
-    removePassageLabels: recutAll ? store.passages().map((p) => p.label) : removedLabels,
-    addPassages: recutAll ? prepared.flatMap((p) => p.passages) : newPassages,
+    // Every passage row of a changed article is rewritten: one whose text did not change keeps its
+    // label (and its vector in the index) but may have moved within the article (new offsets, ord).
+    removePassageLabels: recutAll ? store.passages().map((p) => p.label) : [...oldPassages.values()].flat().map((p) => p.label),
+    addPassages: prepared.flatMap((p) => p.passages),
     manifest: next,
     nextLabel,
     report,

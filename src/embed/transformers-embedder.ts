@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import type { EmbeddingConfig } from '../config.ts';
 import type { TextKind, TokenizingEmbedder } from './embedder.ts';
@@ -47,6 +48,9 @@ export class TransformersEmbedder implements TokenizingEmbedder {
     const out = new Array<Float32Array>(texts.length);
     const size = this.config.batchSize;
     for (let at = 0; at < order.length; at += size) {
+      // onnxruntime runs synchronously inside its promise: without this, a long passage job would
+      // hold the model thread and a member's question would wait for the whole job.
+      if (at > 0) await yieldToEventLoop();
       const batch = order.slice(at, at + size);
       const tensor = await this.extractor(
         batch.map((i) => prefix + texts[i]),
