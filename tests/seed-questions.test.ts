@@ -16,23 +16,32 @@ const questions = loadSeedQuestions(join(root, 'tests/fixtures/seed-questions.js
 let dir: string;
 let app: Depeche;
 let results: SeedResult[];
+/** Hits of each retrieval leg alone, on the same index: DENSE_WEIGHT 0 is BM25 only, 1 dense only. */
+const legHits: Record<'bm25' | 'dense', number> = { bm25: 0, dense: 0 };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'depeche-seed-'));
   cpSync(join(root, 'corpus'), join(dir, 'corpus'), { recursive: true });
-  const config = loadConfig(
-    {
-      MODEL_DIR: process.env.MODEL_DIR ?? resolve(root, '../shared/models'),
-      EMBEDDING_MODEL: 'local/use-lite-en',
-      CORPUS_DIR: join(dir, 'corpus'),
-      EMBEDDINGS_DIR: join(dir, 'embeddings'),
-    },
-    dir,
-  );
-  app = await Depeche.open(config);
+  const configWith = (env: Record<string, string> = {}) =>
+    loadConfig(
+      {
+        MODEL_DIR: process.env.MODEL_DIR ?? resolve(root, '../shared/models'),
+        EMBEDDING_MODEL: 'local/use-lite-en',
+        CORPUS_DIR: join(dir, 'corpus'),
+        EMBEDDINGS_DIR: join(dir, 'embeddings'),
+        ...env,
+      },
+      dir,
+    );
+  app = await Depeche.open(configWith());
   await app.reindex();
   results = await runSeedQuestions(questions, (q) => app.ask(q));
-  console.info('seed questions:', JSON.stringify(summarise(results)));
+  for (const [leg, weight] of [['bm25', '0'], ['dense', '1']] as const) {
+    const single = await Depeche.open(configWith({ DENSE_WEIGHT: weight }));
+    legHits[leg] = (await runSeedQuestions(questions, (q) => single.ask(q))).filter((r) => r.hit).length;
+    await single.close();
+  }
+  console.info('seed questions:', JSON.stringify(summarise(results)), 'single legs:', JSON.stringify(legHits));
 }, 180_000);
 
 afterAll(async () => {
@@ -70,6 +79,11 @@ describe('seed questions with the offline model', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('does at least as well with fused retrieval as with either leg alone', () => {
+    const hybrid = results.filter((r) => r.hit).length;
+    expect(hybrid).toBeGreaterThanOrEqual(Math.max(legHits.bm25, legHits.dense));
   });
 
   it('answers at least 40 of the 44 questions right (measured: 41/44)', () => {
