@@ -1661,7 +1661,7 @@ function guessContentType(filename: string): string {
 async function parseBody(raw: Buffer, contentType: string, base: string): Promise<any> {
   if (!raw.length) return undefined;
   if (contentType.startsWith('multipart/form-data')) {
-    const form = await new Request(base, { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+    const form = await new Request(base, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
     const out: MultipartBody = { payload_json: undefined, files: [], fields: {} };
     for (const [name, value] of form.entries()) {
       if (typeof value === 'string') {

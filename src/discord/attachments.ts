@@ -1,0 +1,90 @@
+/** Checks and downloads the file an admin attaches to /admin add. */
+import { extname } from 'node:path';
+
+export interface AttachmentInfo {
+  name: string;
+  url: string;
+  /** Size Discord reports (checked again while downloading). */
+  size: number;
+  contentType: string | null;
+}
+
+export class AttachmentError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'AttachmentError';
+  }
+}
+
+interface Format {
+  /** Content types Discord may report for this extension (absent is accepted too). */
+  contentTypes: RegExp;
+  /** Set when the format is recognised but not ingested yet: the reason given to the admin. */
+  unsupported?: string;
+}
+
+const TEXT = /^(text\/[\w.+-]+|application\/octet-stream)(;|$)/i;
+
+/**
+ * Accepted article files. Extension point: HTML ingestion (another change) removes `unsupported`
+ * from the HTML entries once the core can read HTML, or converts the bytes to Markdown before
+ * `Depeche.addArticles`.
+ */
+const FORMATS: Record<string, Format> = {
+  '.md': { contentTypes: TEXT },
+  '.markdown': { contentTypes: TEXT },
+  '.txt': { contentTypes: TEXT },
+  '.html': { contentTypes: /^text\/html(;|$)/i, unsupported: 'les pages HTML ne sont pas encore prises en charge : enregistrez l’article en .md ou .txt' },
+  '.htm': { contentTypes: /^text\/html(;|$)/i, unsupported: 'les pages HTML ne sont pas encore prises en charge : enregistrez l’article en .md ou .txt' },
+};
+
+export const ACCEPTED_EXTENSIONS = Object.keys(FORMATS).filter((ext) => !FORMATS[ext]!.unsupported);
+
+/** Refuses, with the reason, a file that cannot be an article: wrong type, too large, empty. */
+export function checkAttachment(a: AttachmentInfo, maxBytes: number): void {
+  const ext = extname(a.name).toLowerCase();
+  const format = FORMATS[ext];
+  if (!format) throw new AttachmentError(`type de fichier non accepté (${ext || 'sans extension'}) : envoyez un fichier ${ACCEPTED_EXTENSIONS.join(', ')}`);
+  if (format.unsupported) throw new AttachmentError(format.unsupported);
+  if (a.contentType && !format.contentTypes.test(a.contentType)) {
+    throw new AttachmentError(`le contenu annoncé (${a.contentType.split(';')[0]}) ne correspond pas à un fichier ${ext}`);
+  }
+  if (a.size > maxBytes) throw new AttachmentError(`fichier trop gros (${megabytes(a.size)} ; ${megabytes(maxBytes)} au plus)`);
+  if (a.size === 0) throw new AttachmentError('le fichier est vide');
+}
+
+/** Downloads the file with a timeout, stopping as soon as it grows past `maxBytes`. */
+export async function downloadAttachment(a: AttachmentInfo, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(a.url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new AttachmentError(isTimeout(error) ? 'le téléchargement du fichier a pris trop de temps' : 'le fichier n’a pas pu être téléchargé');
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new AttachmentError(`le fichier n’a pas pu être téléchargé (HTTP ${response.status})`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new AttachmentError(`fichier trop gros (plus de ${megabytes(maxBytes)})`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof AttachmentError) throw error;
+    throw new AttachmentError(isTimeout(error) ? 'le téléchargement du fichier a pris trop de temps' : 'le fichier n’a pas pu être lu en entier');
+  }
+  if (total === 0) throw new AttachmentError('le fichier est vide');
+  return Buffer.concat(chunks);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+}

@@ -1,0 +1,118 @@
+/** The bot's startable part: used by main.ts (npm start) and by the end-to-end tests in-process. */
+import { Events, type Client } from 'discord.js';
+import { Depeche, type DepecheOptions } from '../app/depeche.ts';
+import type { ReindexProgress, ReindexReport } from '../app/indexer.ts';
+import { loadConfig } from '../config.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { createClient } from './client.ts';
+import { commands } from './commands/index.ts';
+import { loadDiscordConfig } from './config.ts';
+import type { BotContext, BotSettings } from './context.ts';
+import { onInteractionCreate } from './events/interaction-create.ts';
+import { onMessageCreate } from './events/message-create.ts';
+import { InFlight } from './in-flight.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+export interface BotOptions extends Partial<BotSettings> {
+  /** Embedder choice for Depeche (tests use the hash embedder); the logger comes from `logger`. */
+  depeche?: Omit<DepecheOptions, 'logger'>;
+  logger?: Logger;
+  /** Relative CORPUS_DIR / EMBEDDINGS_DIR / MODEL_DIR are resolved from here. */
+  cwd?: string;
+  /** How long shutdown waits for requests being answered. */
+  shutdownGraceMs?: number;
+}
+
+export interface Bot {
+  client: Client<true>;
+  depeche: Depeche;
+  /** The reindex started because the index was missing or stale (null when it was fresh). */
+  startupReindex: Promise<ReindexReport | null>;
+  /** Stops taking work, waits for requests in flight (bounded), closes the index, destroys the client. */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS: BotSettings = { progressIntervalMs: 3000, downloadTimeoutMs: 15_000 };
+/** Depeche.close() waits for a running reindex; a reindex is crash-safe, so shutdown does not wait long. */
+const CLOSE_TIMEOUT_MS = 2000;
+const PROGRESS_LOG_MS = 5000;
+
+type Env = Record<string, string | undefined>;
+
+export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot> {
+  const log = options.logger ?? silentLogger;
+  // Configuration errors surface before anything is opened.
+  const discord = loadDiscordConfig(env, 'start');
+  const config = loadConfig(env, options.cwd);
+  const depeche = await Depeche.open(config, { ...options.depeche, logger: log });
+  const ctx: BotContext = {
+    depeche,
+    config: discord,
+    log,
+    limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
+    inFlight: new InFlight(),
+    settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
+  };
+
+  const startupReindex = backgroundReindex(depeche, log);
+  const client = createClient(discord);
+  client.on(Events.InteractionCreate, onInteractionCreate(ctx, commands));
+  client.on(Events.MessageCreate, onMessageCreate(ctx, client));
+  // discord.js reconnects by itself; these are logged so they never surface as unhandled errors.
+  client.on(Events.Error, (error) => log.error('discord.error', { error }));
+  client.on(Events.Warn, (message) => log.warn('discord.warn', { message }));
+  client.on(Events.ShardDisconnect, (event, shardId) => log.warn('discord.disconnect', { shardId, code: event.code }));
+  client.on(Events.ShardResume, (shardId, replayed) => log.info('discord.resume', { shardId, replayed }));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(discord.token);
+    if (!client.isReady()) await ready;
+  } catch (error) {
+    await client.destroy();
+    await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
+    throw error;
+  }
+  const user = client.user!;
+  log.info('bot.ready', { userId: user.id, username: user.username, guilds: client.guilds.cache.size });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info('shutdown.start', { inFlight: ctx.inFlight.size });
+      const finished = await ctx.inFlight.drain(options.shutdownGraceMs ?? 5000);
+      if (!finished) log.warn('shutdown.requests_cut', { inFlight: ctx.inFlight.size });
+      if (depeche.isReindexing) log.warn('shutdown.reindex_interrupted', { note: 'the previous index stays usable; the next start resumes the work' });
+      const closed = await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
+      if (!closed) log.warn('shutdown.close_timeout', { ms: CLOSE_TIMEOUT_MS });
+      await client.destroy();
+      log.info('shutdown.done', {});
+    })());
+
+  return { client: client as Client<true>, depeche, startupReindex, stop };
+}
+
+/** Updates a missing or stale index in the background; questions get an explanation meanwhile. */
+function backgroundReindex(depeche: Depeche, log: Logger): Promise<ReindexReport | null> {
+  if (!depeche.needsReindex()) return Promise.resolve(null);
+  let lastLog = 0;
+  const progress = (p: ReindexProgress) => {
+    const now = Date.now();
+    if (now - lastLog < PROGRESS_LOG_MS && p.done < p.total) return;
+    lastLog = now;
+    log.info('reindex.progress', { phase: p.phase, done: p.done, total: p.total });
+  };
+  log.info('reindex.startup', { reason: 'index missing or stale' });
+  // Depeche logs reindex.done / reindex.failed itself.
+  return depeche.reindex({}, progress).catch(() => null);
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,37 @@
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Depeche } from '../app/depeche.ts';
+import type { Fields, Logger } from '../log.ts';
+import type { DiscordConfig } from './config.ts';
+import type { InFlight } from './in-flight.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+/** Timings the tests shorten; the defaults suit Discord. */
+export interface BotSettings {
+  /** How often a running reindex edits its reply with progress. */
+  progressIntervalMs: number;
+  downloadTimeoutMs: number;
+}
+
+/** What every command and event handler may use. */
+export interface BotContext {
+  depeche: Depeche;
+  config: DiscordConfig;
+  log: Logger;
+  limiter: RateLimiter;
+  inFlight: InFlight;
+  settings: BotSettings;
+}
+
+/** One slash command, discord.js guide style: its definition and what it does. */
+export interface Command {
+  data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** Member commands count against the per-user rate limit; admin ones are gated by permission. */
+  rateLimited: boolean;
+  /** May return extra fields for the request's log line. */
+  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<Fields | void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}

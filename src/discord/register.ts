@@ -1,0 +1,36 @@
+/** npm run register: sends the slash command set to Discord (one server if DISCORD_GUILD_ID, else global). */
+import { REST, Routes } from 'discord.js';
+import dotenv from 'dotenv';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config.ts';
+import { commandPayloads } from './commands/index.ts';
+import { loadDiscordConfig } from './config.ts';
+
+type Env = Record<string, string | undefined>;
+
+/** Replaces the registered commands with ours (PUT is idempotent). Returns where and what. */
+export async function registerCommands(env: Env): Promise<{ scope: 'guild' | 'global'; names: string[] }> {
+  const config = loadDiscordConfig(env, 'register');
+  const rest = new REST({ version: '10', ...(config.restApi ? { api: config.restApi } : {}) }).setToken(config.token);
+  const body = commandPayloads();
+  const route = config.guildId
+    ? Routes.applicationGuildCommands(config.applicationId!, config.guildId)
+    : Routes.applicationCommands(config.applicationId!);
+  const registered = (await rest.put(route, { body })) as { name: string }[];
+  return { scope: config.guildId ? 'guild' : 'global', names: registered.map((c) => c.name) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  dotenv.config({ quiet: true });
+  registerCommands(process.env).then(
+    ({ scope, names }) => {
+      const where = scope === 'guild' ? 'in the server DISCORD_GUILD_ID (available at once)' : 'globally';
+      process.stdout.write(`registered ${names.map((n) => `/${n}`).join(', ')} ${where}\n`);
+    },
+    (error: unknown) => {
+      const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
+      process.stderr.write(`depeche: ${message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
