@@ -6,7 +6,9 @@ import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { NOT_FOUND_ANSWER } from '../src/core/answer.ts';
 import type { Answer, Citation } from '../src/core/types.ts';
 import { ConfigError } from '../src/config.ts';
-import { AttachmentError, checkAttachment, downloadAttachment } from '../src/discord/attachments.ts';
+import { allowedAttachmentOrigins, AttachmentError, checkAttachment, downloadAttachment } from '../src/discord/attachments.ts';
+import { ADMIN_PARTS, buildAdmin } from '../src/discord/commands/admin.ts';
+import type { AdminPart } from '../src/discord/commands/admin/shared.ts';
 import { commandPayloads } from '../src/discord/commands/index.ts';
 import { loadDiscordConfig } from '../src/discord/config.ts';
 import { mentionQuestion } from '../src/discord/events/message-create.ts';
@@ -218,6 +220,17 @@ describe('configuration', () => {
 });
 
 describe('commands', () => {
+  it('/admin is built from its parts: a subcommand group (e.g. feed) is one more part', () => {
+    const feed: AdminPart = {
+      name: 'feed',
+      register: (a) => void a.addSubcommandGroup((g) => g.setName('feed').setDescription('Flux').addSubcommand((s) => s.setName('list').setDescription('Liste'))),
+      execute: async () => undefined,
+    };
+    const json = buildAdmin([...ADMIN_PARTS, feed]).data.toJSON();
+    expect(json.options!.map((o) => [o.name, o.type])).toEqual([['add', 1], ['remove', 1], ['list', 1], ['reindex', 1], ['status', 1], ['feed', 2]]);
+    expect(json.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+  });
+
   it('/admin requires Manage Server by default and is guild-only; questions are bounded', () => {
     const payloads = commandPayloads();
     expect(payloads.map((p) => p.name)).toEqual(['ask', 'sources', 'admin']);
@@ -225,6 +238,8 @@ describe('commands', () => {
     expect(adminCmd.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(adminCmd.contexts).toEqual([0]);
     expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status']);
+    const addCmd = adminCmd.options!.find((o) => o.name === 'add') as any;
+    expect(addCmd.options.map((o: any) => [o.name, o.required ?? false])).toEqual([['file', true], ['title', false], ['outlet', false], ['date', false], ['link', false]]);
     const askCmd = payloads.find((p) => p.name === 'ask')!;
     expect(askCmd.options![0]).toMatchObject({ name: 'question', required: true, max_length: 1000 });
   });
@@ -309,23 +324,50 @@ describe('attachments', () => {
     expect(reason({ ...ok, size: 0 })).toMatch(/vide/);
   });
 
-  it('downloads with a size cap and a timeout', async () => {
+  it('downloads only from the attachment URL (allowed origin, no redirect), with a size cap and one timeout for the whole download', async () => {
     const server = createServer((req, res) => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+      if (req.url === '/drip') {
+        // Headers at once, then a byte every 50 ms: only a timeout on the whole download stops it.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const timer = setInterval(() => res.write('x'), 50);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       if (req.url === '/missing') return void res.writeHead(404).end();
+      if (req.url === '/redirect') return void res.writeHead(302, { location: '/small' }).end();
       res.end('x'.repeat(req.url === '/big' ? 5000 : 10));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const hits: string[] = [];
+    server.on('request', (req) => hits.push(req.url!));
     try {
-      const get = (path: string, timeout = 1000) => downloadAttachment({ ...ok, url: `${base}${path}` }, 1000, timeout).catch((e: AttachmentError) => e);
+      const get = (url: string, timeoutMs = 1000) =>
+        downloadAttachment({ ...ok, url: url.startsWith('/') ? `${base}${url}` : url }, { maxBytes: 1000, timeoutMs, allowedOrigins: [base] }).catch((e: AttachmentError) => e);
       expect(Buffer.from((await get('/small')) as Uint8Array).toString()).toBe('x'.repeat(10));
       expect(((await get('/big')) as AttachmentError).reason).toMatch(/trop gros/);
       expect(((await get('/missing')) as AttachmentError).reason).toMatch(/404/);
       expect(((await get('/slow', 100)) as AttachmentError).reason).toMatch(/trop de temps/);
+      const started = Date.now();
+      expect(((await get('/drip', 300)) as AttachmentError).reason).toMatch(/trop de temps/);
+      expect(Date.now() - started).toBeLessThan(1500);
+      hits.length = 0;
+      expect(((await get('/redirect')) as AttachmentError).reason).toMatch(/redirige/);
+      expect(hits).toEqual(['/redirect']); // the redirect was not followed
+      // Another origin (another port on the same machine, or any other host) is never contacted.
+      const other = `http://127.0.0.1:${(server.address() as AddressInfo).port + 1}/small`;
+      expect(((await get(other)) as AttachmentError).reason).toMatch(/pas hébergé par Discord/);
+      expect(((await get('file:///etc/passwd')) as AttachmentError).reason).toMatch(/pas hébergé par Discord/);
+      expect(hits).toEqual(['/redirect']);
     } finally {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('attachments may come from Discord\'s CDN, or from the REST API\'s origin when DISCORD_REST_API is set', () => {
+    expect(allowedAttachmentOrigins({ restApi: null })).toEqual(['https://cdn.discordapp.com', 'https://media.discordapp.net']);
+    expect(allowedAttachmentOrigins({ restApi: 'http://127.0.0.1:1234/api' })).toContain('http://127.0.0.1:1234');
   });
 });

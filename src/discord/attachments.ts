@@ -1,5 +1,7 @@
 /** Checks and downloads the file an admin attaches to /admin add. */
 import { extname } from 'node:path';
+import type { DiscordConfig } from './config.ts';
+import { Refusal } from './refusal.ts';
 
 export interface AttachmentInfo {
   name: string;
@@ -9,11 +11,29 @@ export interface AttachmentInfo {
   contentType: string | null;
 }
 
-export class AttachmentError extends Error {
-  constructor(readonly reason: string) {
+export class AttachmentError extends Refusal {
+  constructor(reason: string) {
     super(reason);
     this.name = 'AttachmentError';
   }
+}
+
+/** Discord's attachment hosts. */
+const DISCORD_CDN = ['https://cdn.discordapp.com', 'https://media.discordapp.net'];
+
+/**
+ * Where attachments may be downloaded from: Discord's CDN, and the origin of DISCORD_REST_API when
+ * set (a proxy, or the tests' double, serves attachments from there).
+ */
+export function allowedAttachmentOrigins(config: Pick<DiscordConfig, 'restApi'>): string[] {
+  return config.restApi ? [...DISCORD_CDN, new URL(config.restApi).origin] : DISCORD_CDN;
+}
+
+export interface DownloadLimits {
+  maxBytes: number;
+  timeoutMs: number;
+  /** Origins (`https://host[:port]`) the URL must belong to. */
+  allowedOrigins: readonly string[];
 }
 
 interface Format {
@@ -53,13 +73,27 @@ export function checkAttachment(a: AttachmentInfo, maxBytes: number): void {
   if (a.size === 0) throw new AttachmentError('le fichier est vide');
 }
 
-/** Downloads the file with a timeout, stopping as soon as it grows past `maxBytes`. */
-export async function downloadAttachment(a: AttachmentInfo, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+/**
+ * Downloads the file from the attachment's URL and nowhere else (an allowed origin, no redirect),
+ * with one timeout for the whole download, stopping as soon as it grows past `maxBytes`.
+ */
+export async function downloadAttachment(a: AttachmentInfo, { maxBytes, timeoutMs, allowedOrigins }: DownloadLimits): Promise<Uint8Array> {
+  let origin: string;
+  try {
+    origin = new URL(a.url).origin;
+  } catch {
+    throw new AttachmentError('l’adresse du fichier est invalide');
+  }
+  if (!allowedOrigins.includes(origin)) throw new AttachmentError('le fichier n’est pas hébergé par Discord');
   let response: Response;
   try {
-    response = await fetch(a.url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(a.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
   } catch (error) {
     throw new AttachmentError(isTimeout(error) ? 'le téléchargement du fichier a pris trop de temps' : 'le fichier n’a pas pu être téléchargé');
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw new AttachmentError('le fichier redirige ailleurs : il n’est pas téléchargé');
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();

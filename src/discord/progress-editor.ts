@@ -41,5 +41,10 @@ export function progressEditor(
       clearInterval(timer);
       await send(content);
     },
+    /** Stops the progress edits without a final one (the caller answers otherwise). */
+    async cancel(): Promise<void> {
+      clearInterval(timer);
+      await pending;
+    },
   };
 }

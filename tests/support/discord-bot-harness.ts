@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.ts';
 import { createLogger } from '../../src/log.ts';
-import { DiscordDouble, type RecordedRequest, type SendSlashCommandOptions, type SentInteraction } from './discord-double.ts';
+import { DiscordDouble, type ApplicationCommandOptionPayload, type DiscordDoubleOptions, type RecordedRequest, type SendSlashCommandOptions, type SentInteraction } from './discord-double.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The offline model (`npm test` instructions); override with MODEL_DIR / EMBEDDING_MODEL. */
@@ -20,10 +20,13 @@ export const ADMIN_PERMISSIONS = '32'; // ManageGuild (0x20)
 export interface HarnessOptions {
   /** 'seed': a copy of the repository's corpus; or file name → content. */
   corpus: 'seed' | Record<string, string>;
+  /** More articles written beside the corpus (file name → content). */
+  extraCorpus?: Record<string, string>;
   /** 'hash' for speed; 'model' for the offline Transformers.js model. */
   embedder: 'hash' | 'model';
   env?: Record<string, string>;
   bot?: BotOptions;
+  double?: DiscordDoubleOptions;
 }
 
 export interface Harness {
@@ -45,7 +48,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     mkdirSync(corpusDir);
     for (const [name, content] of Object.entries(options.corpus)) writeFileSync(join(corpusDir, name), content);
   }
-  const double = await DiscordDouble.start();
+  for (const [name, content] of Object.entries(options.extraCorpus ?? {})) writeFileSync(join(corpusDir, name), content);
+  const double = await DiscordDouble.start(options.double);
   const env: Record<string, string> = {
     DISCORD_TOKEN: double.token,
     DISCORD_REST_API: double.restUrl,
@@ -124,4 +128,39 @@ export function contentRequests(double: DiscordDouble, since = 0): RecordedReque
     const payload = messagePayload(r);
     return payload && typeof payload.content === 'string' && /^\/(channels\/\d+\/messages|webhooks\/|interactions\/)/.test(r.path);
   });
+}
+
+/** `/admin <sub> [options]` from a member (no permission unless `memberPermissions` says so). */
+export function adminCommand(double: DiscordDouble, sub: string, options: ApplicationCommandOptionPayload[] = [], extra: Partial<SendSlashCommandOptions> = {}) {
+  return slash(double, { name: 'admin', options: [{ name: sub, type: 1, options }], userId: newUserId(), ...extra });
+}
+
+/** Every edit of an interaction's original response so far. */
+export function originalEdits(double: DiscordDouble, s: SentInteraction): RecordedRequest[] {
+  return double.requests.filter(isOriginalEdit(double, s));
+}
+
+/** GETs of a file the double serves (attachments): who downloaded what. */
+export function downloads(double: DiscordDouble): RecordedRequest[] {
+  return double.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/attachments/'));
+}
+
+/**
+ * Discord's limits on one message: content 2 000 characters, 10 embeds, 4 096 per embed
+ * description, 6 000 characters over all embeds' text. Returns what a payload breaks.
+ */
+export function limitProblems(payload: any): string[] {
+  const problems: string[] = [];
+  const len = (v: unknown) => (typeof v === 'string' ? [...v].length : 0);
+  if (len(payload?.content) > 2000) problems.push(`content ${len(payload.content)} > 2000`);
+  const embeds: any[] = Array.isArray(payload?.embeds) ? payload.embeds : [];
+  if (embeds.length > 10) problems.push(`${embeds.length} embeds > 10`);
+  let total = 0;
+  for (const e of embeds) {
+    if (len(e?.description) > 4096) problems.push(`embed description ${len(e.description)} > 4096`);
+    total += len(e?.title) + len(e?.description) + len(e?.footer?.text) + len(e?.author?.name);
+    for (const f of e?.fields ?? []) total += len(f?.name) + len(f?.value);
+  }
+  if (total > 6000) problems.push(`embeds total ${total} > 6000`);
+  return problems;
 }

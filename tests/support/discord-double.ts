@@ -98,6 +98,8 @@ export interface DiscordDoubleOptions {
   appPermissions?: string;
   /** Log gateway/REST traffic: true -> console.error, or a function. */
   log?: boolean | ((line: string) => void);
+  /** More guild roles (no permissions), e.g. a role listed in the bot's ADMIN_ROLE_IDS. */
+  extraRoles?: { id: string; name: string }[];
 }
 
 /** An option inside INTERACTION_CREATE `data.options` (subcommands/groups nest via `options`). */
@@ -290,6 +292,8 @@ export class DiscordDouble {
   readonly gatewayFrames: GatewayFrame[] = [];
   /** Query strings of gateway connections (e.g. v=10&encoding=json). */
   readonly gatewayConnections: { query: URLSearchParams; at: number }[] = [];
+  /** Gateway connections that closed (by the client or the double), with their close code. */
+  readonly gatewayCloses: { code: number; at: number }[] = [];
   /** `d` of every IDENTIFY received. */
   readonly identifies: any[] = [];
   /** Every message known to the double (sent by "users" or created by the bot), by id. */
@@ -340,6 +344,7 @@ export class DiscordDouble {
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41250,
       appPermissions: opts.appPermissions ?? DEFAULT_APP_PERMISSIONS,
       log: opts.log,
+      extraRoles: opts.extraRoles ?? [],
     };
     this.applicationId = this.opts.applicationId;
     this.botUserId = this.opts.botUserId;
@@ -431,6 +436,11 @@ export class DiscordDouble {
   }
 
   /** Number of IDENTIFYs received so far. */
+  /** Gateway connections open right now. */
+  get openGatewayConnections(): number {
+    return this.conns.size;
+  }
+
   get identifyCount(): number {
     return this.identifies.length;
   }
@@ -655,7 +665,11 @@ export class DiscordDouble {
       flags: 0,
       ...(managed ? { tags: { bot_id: this.botUserId } } : {}),
     });
-    return [role(this.guildId, '@everyone', '1071698660929', 0), role(this.botRoleId, this.opts.botUsername, this.opts.appPermissions, 1, true)];
+    return [
+      role(this.guildId, '@everyone', '1071698660929', 0),
+      role(this.botRoleId, this.opts.botUsername, this.opts.appPermissions, 1, true),
+      ...this.opts.extraRoles.map((r, i) => role(r.id, r.name, '0', 2 + i)),
+    ];
   }
 
   private guildObject(full: boolean): any {
@@ -847,6 +861,7 @@ export class DiscordDouble {
     this.conns.add(conn);
     ws.on('error', (e) => this.note(`gateway socket error: ${e.message}`));
     ws.on('close', (code) => {
+      this.gatewayCloses.push({ code, at: Date.now() });
       this.conns.delete(conn);
       const s = conn.session;
       if (s && s.ws === ws) {

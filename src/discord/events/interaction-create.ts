@@ -23,7 +23,7 @@ export function onInteractionCreate(ctx: BotContext, commands: ReadonlyMap<strin
 
 async function command(interaction: ChatInputCommandInteraction, ctx: BotContext, commands: ReadonlyMap<string, Command>): Promise<void> {
   const started = performance.now();
-  const sub = interaction.options.getSubcommand(false);
+  const sub = [interaction.options.getSubcommandGroup(false), interaction.options.getSubcommand(false)].filter((x) => x !== null).join(' ');
   const base = {
     requestId: interaction.id,
     userId: interaction.user.id,
