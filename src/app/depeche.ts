@@ -50,11 +50,18 @@ export interface ArticleInput {
   bytes: Uint8Array;
   /** Metadata that overrides what the file says (e.g. Discord command options). */
   overrides?: Partial<ArticleMeta>;
+  /**
+   * Store under exactly this file name, replacing the article already stored under it (an updated
+   * version of a page fetched from the same canonical URL). Default: a free name is chosen.
+   */
+  replace?: boolean;
 }
 
 export interface AddedArticle extends ArticleSummary {
   /** The first characters of the stored text, so an admin can check what was extracted. */
   opening: string;
+  /** True when it replaced an earlier version stored under the same name (ArticleInput.replace). */
+  replaced?: boolean;
 }
 
 export interface AddResult {
@@ -245,7 +252,7 @@ export class Depeche {
     if (this.running) throw new BusyError();
     const failed: ArticleFailure[] = [];
     const skipped: ArticleFailure[] = [];
-    const written: { path: string; absolute: string }[] = [];
+    const written: { path: string; absolute: string; previous: Buffer | null }[] = [];
     const knownTexts = new Map((this.snapshot?.summaries() ?? []).map((a) => [sha256(this.snapshot!.article(a.id)!.text), a.id]));
     for (const input of inputs) {
       const prepared = this.prepareInput(input);
@@ -255,20 +262,22 @@ export class Depeche {
       }
       const duplicateOf = knownTexts.get(prepared.textHash);
       if (duplicateOf !== undefined) {
-        skipped.push({ file: input.name, reason: `same text as article ${duplicateOf}, already in the corpus` });
+        const unchanged = input.replace === true && duplicateOf === articleIdFromPath(prepared.fileName);
+        skipped.push({ file: input.name, reason: unchanged ? `unchanged: article ${duplicateOf} already has this text` : `same text as article ${duplicateOf}, already in the corpus` });
         continue;
       }
       knownTexts.set(prepared.textHash, prepared.fileName);
       const absolute = join(this.config.corpusDir, prepared.fileName);
+      const previous = input.replace === true && existsSync(absolute) ? readFileSync(absolute) : null;
       writeFileAtomic(absolute, prepared.content);
-      written.push({ path: prepared.fileName, absolute });
+      written.push({ path: prepared.fileName, absolute, previous });
     }
     if (written.length === 0) return { added: [], skipped, failed, report: null };
     let report: ReindexReport;
     try {
       report = await this.reindex({}, onProgress);
     } catch (error) {
-      for (const w of written) rmSync(w.absolute, { force: true });
+      for (const w of written) restore(w);
       throw error;
     }
     const byPath = new Map((this.snapshot?.summaries() ?? []).map((a) => [a.path, a]));
@@ -278,11 +287,11 @@ export class Depeche {
       const failure = report.failed.find((f) => f.file === w.path);
       if (!a || failure) {
         failed.push({ file: w.path, reason: failure?.reason ?? 'was not indexed' });
-        rmSync(w.absolute, { force: true });
+        restore(w);
         continue;
       }
       const text = this.snapshot!.article(a.id)!.text;
-      added.push({ ...a, opening: text.slice(0, 200) });
+      added.push({ ...a, opening: text.slice(0, 200), ...(w.previous ? { replaced: true } : {}) });
     }
     return { added, skipped, failed, report };
   }
@@ -360,7 +369,8 @@ export class Depeche {
       if (text.trim() === '') return { file: name, reason: 'no article text left once page boilerplate is removed' };
       const overrides = Object.fromEntries(Object.entries(input.overrides ?? {}).filter(([, v]) => v !== undefined && v !== null));
       const stem = articleIdFromPath(name);
-      const fileName = this.freeName(stem, Object.keys(overrides).length > 0 ? '.md' : extname(name).toLowerCase());
+      const ext = Object.keys(overrides).length > 0 ? '.md' : extname(name).toLowerCase();
+      const fileName = input.replace === true ? `${stem}${ext}` : this.freeName(stem, ext);
       // With overrides the article is stored as Markdown with front matter; otherwise byte for byte.
       const content = Object.keys(overrides).length > 0 ? toMarkdown({ ...parsed.meta, ...overrides }, parsed.body) : input.bytes;
       if (Object.keys(overrides).length > 0) parseArticle(fileName, Buffer.from(content)); // the stored file must parse too
@@ -377,6 +387,12 @@ export class Depeche {
     for (let n = 2; taken.has(candidate); n++) candidate = `${stem}-${n}`;
     return `${candidate}${ext}`;
   }
+}
+
+/** Puts back what addArticles wrote: the earlier version of a replaced file, or nothing. */
+function restore(w: { absolute: string; previous: Buffer | null }): void {
+  if (w.previous) writeFileAtomic(w.absolute, w.previous);
+  else rmSync(w.absolute, { force: true });
 }
 
 function toMarkdown(meta: Partial<ArticleMeta>, body: string): string {

@@ -1,0 +1,310 @@
+/**
+ * Fetching pages and feeds from the open web, defensively: a time limit over the whole request, a
+ * size limit counted while the body streams in, a content-type check, redirects followed by hand
+ * (each hop is checked again) and refusal of loopback, link-local and private addresses. The address
+ * check runs twice: before each request (clear reasons) and inside the connection's DNS lookup, so a
+ * name that resolves to a public address first and to a private one at connect time is refused too.
+ */
+import { lookup as dnsLookup } from 'node:dns';
+import { lookup as dnsLookupAsync } from 'node:dns/promises';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, fetch as undiciFetch, type Response } from 'undici';
+import type { FetchSettings } from './config.ts';
+
+export type FetchErrorKind = 'refused' | 'timeout' | 'network' | 'http' | 'too-large' | 'content-type' | 'redirects';
+
+export class FetchError extends Error {
+  constructor(
+    readonly url: string,
+    readonly kind: FetchErrorKind,
+    readonly reason: string,
+    readonly status: number | null = null,
+  ) {
+    super(`${url}: ${reason}`);
+    this.name = 'FetchError';
+  }
+
+  /** Worth trying again later (the server or the network may recover); the rest is final. */
+  get transient(): boolean {
+    return this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'http' && (this.status === null || this.status >= 500 || this.status === 429));
+  }
+}
+
+/** What a fetch may accept as its answer's media type. */
+export const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
+export const FEED_TYPES = [
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+  'application/x-rss+xml',
+  'application/x-atom+xml',
+];
+
+export interface FetchRequest {
+  url: string;
+  /** Accepted media types (without parameters). */
+  accept: readonly string[];
+  /** For conditional requests. */
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+export interface Fetched {
+  /** The address the body came from, after redirects. */
+  url: string;
+  status: number;
+  /** True for a 304 answer to a conditional request: no body. */
+  notModified: boolean;
+  mediaType: string | null;
+  /** The charset parameter of Content-Type, if any. */
+  charset: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  bytes: Uint8Array;
+  redirects: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Why an address may not be fetched, or null when it is a public unicast address. */
+export function addressRefusal(address: string): string | null {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
+  } catch {
+    return `"${address}" is not an IP address`;
+  }
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const range = parsed.range();
+  // Only ordinary public unicast: loopback, private, link-local, unique-local, carrier-grade NAT,
+  // multicast, reserved and the IPv6 transition ranges that embed an IPv4 address are all refused.
+  return range === 'unicast' ? null : `${address} is a ${RANGE_NAMES[range] ?? range} address`;
+}
+
+const RANGE_NAMES: Record<string, string> = {
+  loopback: 'loopback',
+  private: 'private network',
+  linkLocal: 'link-local',
+  uniqueLocal: 'private network (unique local)',
+  carrierGradeNat: 'carrier-grade NAT',
+  unspecified: 'unspecified',
+  broadcast: 'broadcast',
+  multicast: 'multicast',
+  reserved: 'reserved',
+  ipv4Mapped: 'IPv4-mapped',
+  rfc6052: 'NAT64 (IPv4-embedding)',
+  rfc6145: 'IPv4-translated',
+  '6to4': '6to4 (IPv4-embedding)',
+  teredo: 'Teredo (IPv4-embedding)',
+};
+
+export function hostAllowed(hostname: string, settings: Pick<FetchSettings, 'allowHosts'>): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return settings.allowHosts.includes(host);
+}
+
+class AddressRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'AddressRefused';
+  }
+}
+
+/** Resolves a host name and refuses it if any of its addresses is not public (unless allow-listed). */
+export async function checkHost(hostname: string, settings: Pick<FetchSettings, 'allowHosts'>): Promise<void> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (hostAllowed(host, settings)) return;
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = (await dnsLookupAsync(host, { all: true, verbatim: true })).map((a) => a.address);
+    } catch (error) {
+      throw new AddressRefused(`cannot resolve ${host} (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`);
+    }
+  }
+  if (addresses.length === 0) throw new AddressRefused(`${host} has no address`);
+  for (const address of addresses) {
+    const refusal = addressRefusal(address);
+    if (refusal) throw new AddressRefused(`refused: ${host} resolves to ${refusal} (add the host to FETCH_ALLOW_HOSTS to allow it)`);
+  }
+}
+
+/** The DNS lookup used when connecting: the same check, on the addresses actually connected to. */
+function guardedLookup(settings: Pick<FetchSettings, 'allowHosts'>): LookupFunction {
+  return ((hostname: string, options: { all?: boolean } & Record<string, unknown>, callback: (...args: unknown[]) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error);
+      const list = addresses as unknown as { address: string; family: number }[];
+      if (!hostAllowed(hostname, settings)) {
+        for (const a of list) {
+          const refusal = addressRefusal(a.address);
+          if (refusal) return callback(new AddressRefused(`refused: ${hostname} resolves to ${refusal}`));
+        }
+      }
+      if (options.all) return callback(null, list);
+      const first = list[0];
+      if (!first) return callback(new AddressRefused(`${hostname} has no address`));
+      return callback(null, first.address, first.family);
+    });
+  }) as unknown as LookupFunction;
+}
+
+const agents = new Map<string, Agent>();
+
+function agentFor(settings: FetchSettings): Agent {
+  const key = settings.allowHosts.join(',');
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: guardedLookup(settings), timeout: settings.timeoutMs }, keepAliveTimeout: 1000 });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Closes the connection pools (tests, shutdown). */
+export async function closeFetchAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
+}
+
+/** Fetches one URL with every safety rule applied. Throws FetchError with a reason a person can read. */
+export async function safeFetch(request: FetchRequest, settings: FetchSettings): Promise<Fetched> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+  let current = request.url;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const url = parseHttpUrl(current);
+      try {
+        await checkHost(url.hostname, settings);
+      } catch (error) {
+        if (error instanceof AddressRefused) throw new FetchError(current, 'refused', error.reason);
+        throw error;
+      }
+      const headers: Record<string, string> = {
+        'user-agent': settings.userAgent,
+        accept: `${request.accept.join(', ')};q=1.0, */*;q=0.1`,
+        'accept-language': 'fr, en;q=0.5',
+      };
+      if (request.etag) headers['if-none-match'] = request.etag;
+      if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+      let response: Response;
+      try {
+        response = await undiciFetch(url, { headers, redirect: 'manual', signal: controller.signal, dispatcher: agentFor(settings) });
+      } catch (error) {
+        throw toFetchError(current, error, controller.signal, settings);
+      }
+      if (REDIRECT_STATUSES.has(response.status)) {
+        await response.body?.cancel().catch(() => undefined);
+        const location = response.headers.get('location');
+        if (!location) throw new FetchError(current, 'http', `redirect (${response.status}) without a Location header`, response.status);
+        if (redirects >= settings.maxRedirects) {
+          throw new FetchError(request.url, 'redirects', `too many redirects (more than ${settings.maxRedirects})`, response.status);
+        }
+        current = new URL(location, url).toString();
+        continue;
+      }
+      const common = {
+        url: current,
+        status: response.status,
+        etag: response.headers.get('etag'),
+        lastModified: response.headers.get('last-modified'),
+        redirects,
+      };
+      if (response.status === 304) {
+        await response.body?.cancel().catch(() => undefined);
+        return { ...common, notModified: true, mediaType: null, charset: null, bytes: new Uint8Array() };
+      }
+      if (response.status < 200 || response.status > 299) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new FetchError(current, 'http', `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, response.status);
+      }
+      const { mediaType, charset } = parseContentType(response.headers.get('content-type'));
+      if (mediaType === null || !request.accept.includes(mediaType)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new FetchError(current, 'content-type', `unexpected content type "${mediaType ?? 'none'}" (expected ${request.accept.join(' or ')})`);
+      }
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > settings.maxBytes && !response.headers.get('content-encoding')) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new FetchError(current, 'too-large', tooLarge(settings.maxBytes));
+      }
+      const bytes = await readLimited(response, current, settings, controller);
+      return { ...common, notModified: false, mediaType, charset, bytes };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readLimited(response: Response, url: string, settings: FetchSettings, controller: AbortController): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > settings.maxBytes) {
+        controller.abort();
+        throw new FetchError(url, 'too-large', tooLarge(settings.maxBytes));
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw toFetchError(url, error, controller.signal, settings);
+  } finally {
+    reader.releaseLock?.();
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(max: number): string {
+  return `the answer is larger than ${max >= 1024 * 1024 ? `${(max / 1024 / 1024).toFixed(1)} MB` : `${Math.round(max / 1024)} KB`} (FETCH_MAX_BYTES)`;
+}
+
+function toFetchError(url: string, error: unknown, signal: AbortSignal, settings: FetchSettings): FetchError {
+  if (error instanceof FetchError) return error;
+  if (signal.aborted) return new FetchError(url, 'timeout', `no complete answer within ${settings.timeoutMs / 1000} s (FETCH_TIMEOUT_MS)`);
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof AddressRefused) return new FetchError(url, 'refused', e.reason);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError(url, 'timeout', `could not connect within ${settings.timeoutMs / 1000} s`);
+    if (typeof code === 'string' && code !== 'UND_ERR' && (code.startsWith('E') || code.startsWith('UND_'))) {
+      return new FetchError(url, 'network', `network error (${code})`);
+    }
+  }
+  return new FetchError(url, 'network', `network error (${error instanceof Error ? error.message : String(error)})`);
+}
+
+export function parseHttpUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new FetchError(raw, 'refused', 'not a valid address (expected https://…)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(raw, 'refused', `only http and https addresses can be fetched (got ${url.protocol})`);
+  if (url.username || url.password) throw new FetchError(raw, 'refused', 'addresses with a user name or password are refused');
+  url.hash = '';
+  return url;
+}
+
+export function parseContentType(header: string | null): { mediaType: string | null; charset: string | null } {
+  if (!header) return { mediaType: null, charset: null };
+  const [type, ...params] = header.split(';');
+  let charset: string | null = null;
+  for (const p of params) {
+    const m = /^\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(p);
+    if (m) charset = m[1]!.toLowerCase();
+  }
+  return { mediaType: type!.trim().toLowerCase() || null, charset };
+}
