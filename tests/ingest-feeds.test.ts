@@ -1,0 +1,297 @@
+/**
+ * Following RSS and Atom feeds against a local HTTP server (127.0.0.1 only): feeds that change
+ * between polls, 304 answers to conditional requests, a malformed item, failing feeds with backoff,
+ * item pages that fail and are retried, state kept across restarts, one reindex per poll, polls put
+ * off while a reindex runs, and the scheduled poller with its notices.
+ */
+import { readdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Depeche } from '../src/app/depeche.ts';
+import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts';
+import { closeFetchAgents } from '../src/ingest/fetch.ts';
+import { FeedError, FeedService, MAX_ITEM_ATTEMPTS } from '../src/ingest/feeds/service.ts';
+import { articlePage, atomFeed, BREST, LOUVRE, rssFeed, SNCF, VENDANGES, type FeedItem, type TestArticle } from './support/http-pages.ts';
+import { body, cached, startServer, type TestServer } from './support/http-server.ts';
+import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
+
+const MINUTE = 60_000;
+const SETTINGS: IngestSettings = {
+  fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 500_000, maxRedirects: 3, userAgent: DEFAULT_USER_AGENT },
+  feeds: { pollMinutes: 30, maxItemsPerPoll: 20, noticeChannelId: null },
+};
+
+let server: TestServer;
+let ws: Workspace;
+let app: Depeche;
+let clock: number;
+let notices: string[];
+const services: FeedService[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await closeFetchAgents();
+  await server.close();
+});
+beforeEach(async () => {
+  ws = makeWorkspace();
+  app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+  clock = Date.parse('2024-10-01T10:00:00Z');
+  notices = [];
+});
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+  await app.close();
+  ws.cleanup();
+});
+
+function open(settings: IngestSettings = SETTINGS): FeedService {
+  const service = FeedService.open(app, settings, { now: () => clock, onNotice: (line) => void notices.push(line) });
+  services.push(service);
+  return service;
+}
+
+const canonicalOf = (a: TestArticle) => `https://ouest-matin.example/${a.slug}`;
+function servePage(a: TestArticle, paragraphs?: string[]) {
+  server.route(`/articles/${a.slug}`, body(articlePage(a, { canonical: canonicalOf(a), paragraphs })));
+}
+const itemOf = (a: TestArticle): FeedItem => ({ title: a.title, link: server.url(`/articles/${a.slug}`), published: a.published });
+const corpusFiles = () => readdirSync(ws.corpusDir).sort();
+
+describe('following a feed', () => {
+  it('RSS: stores the items, answers from them, uses ETag (304), then picks up a new item', async () => {
+    for (const a of [BREST, VENDANGES, LOUVRE]) servePage(a);
+    let doc = { body: rssFeed('Ouest Matin — À la une', server.origin, [itemOf(BREST), itemOf(VENDANGES)]), etag: '"v1"', lastModified: 'Tue, 01 Oct 2024 08:00:00 GMT' };
+    server.route('/rss.xml', cached(() => doc, 'application/rss+xml; charset=utf-8'));
+    const service = open();
+    const added = await service.addFeed(server.url('/rss.xml'));
+    expect(added).toMatchObject({ created: true, items: 2, rejected: 0 });
+    expect(added.feed.title).toBe('Ouest Matin — À la une');
+    expect((await service.addFeed(server.url('/rss.xml'))).created).toBe(false);
+
+    const reindex = vi.spyOn(app, 'reindex');
+    const first = await service.poll();
+    expect(first.busy).toBe(false);
+    expect(first.feeds).toMatchObject([{ status: 'ok', items: 2 }]);
+    expect(first.pages.map((p) => p.status)).toEqual(['added', 'added']);
+    expect(reindex).toHaveBeenCalledTimes(1); // one reindex for the whole poll
+    expect(corpusFiles()).toHaveLength(2);
+    expect(notices).toHaveLength(2);
+    expect(notices.join('\n')).toContain(`Nouvel article : ${BREST.title} (Ouest Matin, 2024-05-02) — ${canonicalOf(BREST)}`);
+    const brest = await app.ask('Combien a coûté le chantier du terminal de Brest ?');
+    expect(brest.found).toBe(true);
+    expect(brest.citations[0]).toMatchObject({ url: canonicalOf(BREST), source: 'Ouest Matin' });
+    expect(brest.citations.map((c) => c.quote).join(' ')).toContain('Le chantier a coûté 220 millions d’euros');
+
+    // Not due yet: nothing is fetched.
+    const feedHits = server.hits('/rss.xml');
+    expect((await service.poll()).feeds).toEqual([]);
+    expect(server.hits('/rss.xml')).toBe(feedHits);
+
+    // Due again, unchanged: a conditional request, answered 304.
+    clock += 31 * MINUTE;
+    const second = await service.poll();
+    expect(second.feeds).toMatchObject([{ status: 'not-modified', items: 0 }]);
+    const last = server.requests.filter((r) => r.path === '/rss.xml').at(-1)!;
+    expect(last.headers['if-none-match']).toBe('"v1"');
+    expect(last.headers['if-modified-since']).toBe('Tue, 01 Oct 2024 08:00:00 GMT');
+    expect(reindex).toHaveBeenCalledTimes(1);
+
+    // The feed gains an item.
+    doc = { body: rssFeed('Ouest Matin — À la une', server.origin, [itemOf(LOUVRE), itemOf(BREST), itemOf(VENDANGES)]), etag: '"v2"', lastModified: 'Tue, 01 Oct 2024 09:00:00 GMT' };
+    const brestHits = server.hits(`/articles/${BREST.slug}`);
+    clock += 31 * MINUTE;
+    const third = await service.poll();
+    expect(third.feeds).toMatchObject([{ status: 'ok', items: 1 }]);
+    expect(third.pages).toMatchObject([{ status: 'added', url: server.url(`/articles/${LOUVRE.slug}`) }]);
+    expect(server.hits(`/articles/${BREST.slug}`)).toBe(brestHits); // seen items are not fetched again
+    expect(reindex).toHaveBeenCalledTimes(2);
+    expect(corpusFiles()).toHaveLength(3);
+    expect(notices).toHaveLength(3);
+    const louvre = await app.ask('Jusqu’à quelle heure le Louvre sera-t-il ouvert le vendredi ?');
+    expect(louvre.found).toBe(true);
+    expect(louvre.citations[0]!.quote).toContain('22 heures');
+    expect(service.listFeeds()).toMatchObject([{ items: 3, articles: 3, errorCount: 0, etag: '"v2"' }]);
+  });
+
+  it('Atom with Last-Modified only: 304 through If-Modified-Since; an entry already stored by URL is not stored twice', async () => {
+    for (const a of [BREST, VENDANGES]) servePage(a);
+    const doc = { body: atomFeed('Ouest Matin (Atom)', server.origin, [itemOf(BREST), itemOf(VENDANGES)]), etag: '', lastModified: 'Tue, 01 Oct 2024 08:00:00 GMT' };
+    server.route('/atom.xml', (req, res) => {
+      if (req.headers['if-modified-since'] === doc.lastModified) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/atom+xml', 'last-modified': doc.lastModified }).end(doc.body);
+    });
+    const service = open();
+    await service.addFeed(server.url('/atom.xml'));
+    // Brest was already added by hand from another address of the same article.
+    server.route('/share/brest', body(articlePage(BREST, { canonical: canonicalOf(BREST) })));
+    const { addArticleFromUrl } = await import('../src/ingest/url.ts');
+    expect((await addArticleFromUrl(app, server.url('/share/brest'), SETTINGS.fetch)).status).toBe('added');
+
+    const first = await service.poll();
+    expect(first.feeds).toMatchObject([{ status: 'ok', items: 2 }]);
+    expect(first.pages.map((p) => p.status).sort()).toEqual(['added', 'unchanged']);
+    expect(corpusFiles()).toHaveLength(2);
+    expect(notices).toHaveLength(1);
+    clock += 31 * MINUTE;
+    const second = await service.poll();
+    expect(second.feeds).toMatchObject([{ status: 'not-modified' }]);
+    expect(server.requests.filter((r) => r.path === '/atom.xml').at(-1)!.headers['if-modified-since']).toBe(doc.lastModified);
+    const answer = await app.ask('De combien la récolte des vignerons de Bourgogne va-t-elle baisser cette année ?');
+    expect(answer.found).toBe(true);
+    expect(answer.citations[0]!.quote).toContain('30 %');
+  });
+
+  it('leaves out a malformed item and stores the others', async () => {
+    servePage(SNCF);
+    servePage(BREST);
+    const broken = `<item><title>Sans lien</title><description>Un élément sans lien</description></item>
+<item><title>Lien piégé</title><link>javascript:alert(1)</link></item>`;
+    server.route('/broken-item.xml', body(rssFeed('Flux mal formé', server.origin, [itemOf(SNCF), itemOf(BREST)], broken), 'text/xml; charset=utf-8'));
+    const service = open();
+    await service.addFeed(server.url('/broken-item.xml'));
+    const report = await service.poll();
+    expect(report.rejectedItems.map((r) => r.reason)).toEqual(['item without a link', 'item link is not an http(s) address: "javascript:alert(1)"']);
+    expect(report.pages.map((p) => p.status)).toEqual(['added', 'added']);
+    expect(corpusFiles()).toHaveLength(2);
+  });
+
+  it('refuses to follow what is not a feed', async () => {
+    server.route('/page.html', body(articlePage(SNCF)));
+    server.route('/not-xml.xml', body('{"this": "is json"}', 'application/xml'));
+    server.route('/broken.xml', body('<?xml version="1.0"?><rss><channel><title>Coupé', 'application/rss+xml'));
+    const service = open();
+    await expect(service.addFeed(server.url('/page.html'))).rejects.toThrow(/unexpected content type "text\/html"/);
+    await expect(service.addFeed(server.url('/not-xml.xml'))).rejects.toThrow(/not an RSS or Atom feed/);
+    await expect(service.addFeed(server.url('/broken.xml'))).rejects.toBeInstanceOf(FeedError);
+    await expect(service.addFeed('http://127.0.0.1:1/nothing.xml')).rejects.toThrow(/network error/);
+    await expect(service.addFeed(server.url('/rss.xml').replace('127.0.0.1', 'localhost'))).rejects.toThrow(/refused: localhost resolves to .*loopback/);
+    expect(service.listFeeds()).toEqual([]);
+  });
+
+  it('backs off exponentially while a feed fails (500, time-out), and recovers', async () => {
+    servePage(BREST);
+    let mode: 'error' | 'slow' | 'ok' = 'ok';
+    server.route('/flaky.xml', (_req, res) => {
+      if (mode === 'error') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error');
+      if (mode === 'slow') {
+        const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Flaky', server.origin, [itemOf(BREST)])), 4000);
+        return void res.on('close', () => clearTimeout(t));
+      }
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Flaky', server.origin, [itemOf(BREST)]));
+    });
+    const service = open();
+    const { feed } = await service.addFeed(server.url('/flaky.xml'));
+    mode = 'error';
+    const r1 = await service.poll();
+    expect(r1.feeds).toMatchObject([{ status: 'failed', error: 'the server answered 500 Internal Server Error' }]);
+    expect(r1.feeds[0]!.nextPollAt - clock).toBe(2 * 30 * MINUTE);
+    clock = r1.feeds[0]!.nextPollAt;
+    mode = 'slow';
+    const r2 = await service.poll();
+    expect(r2.feeds[0]!.error).toMatch(/no complete answer within 1.5 s/);
+    expect(r2.feeds[0]!.nextPollAt - clock).toBe(4 * 30 * MINUTE);
+    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 2, lastError: expect.stringMatching(/no complete answer/) });
+    clock += 60 * MINUTE; // not due yet: backoff holds
+    expect((await service.poll()).feeds).toEqual([]);
+    clock = r2.feeds[0]!.nextPollAt;
+    mode = 'ok';
+    const r3 = await service.poll();
+    expect(r3.feeds).toMatchObject([{ status: 'ok', items: 1 }]);
+    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 0, lastError: null, nextPollAt: clock + 30 * MINUTE });
+    expect(corpusFiles()).toHaveLength(1);
+  });
+
+  it('retries an item page that failed for a passing reason, and gives up on a final one', async () => {
+    servePage(VENDANGES);
+    let pageDown = true;
+    server.route(`/articles/${BREST.slug}`, (_req, res) => {
+      if (pageDown) return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Maintenance</h1>');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(BREST, { canonical: canonicalOf(BREST) }));
+    });
+    const gone = { title: 'Page disparue', link: server.url('/articles/disparue'), published: BREST.published };
+    server.route('/feed.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(BREST), itemOf(VENDANGES), gone]), 'application/rss+xml', { etag: '"same"' }));
+    const service = open();
+    await service.addFeed(server.url('/feed.xml'));
+    const base = { brest: server.hits(`/articles/${BREST.slug}`), gone: server.hits('/articles/disparue') };
+    const first = await service.poll();
+    expect(first.pages.map((p) => [p.url.split('/').pop(), p.status]).sort()).toEqual([
+      [BREST.slug, 'failed'],
+      ['disparue', 'failed'],
+      [VENDANGES.slug, 'added'],
+    ]);
+    const attempts = () => server.hits(`/articles/${BREST.slug}`) - base.brest;
+    expect(attempts()).toBe(1);
+    clock += 31 * MINUTE;
+    await service.poll(); // 503 again: second attempt
+    expect(attempts()).toBe(2);
+    expect(server.hits('/articles/disparue') - base.gone).toBe(1); // a 404 is final: not fetched again
+    pageDown = false;
+    clock += 31 * MINUTE;
+    const third = await service.poll();
+    expect(third.pages).toMatchObject([{ status: 'added', url: server.url(`/articles/${BREST.slug}`) }]);
+    expect(attempts()).toBe(3);
+    expect(corpusFiles()).toHaveLength(2);
+    expect(MAX_ITEM_ATTEMPTS).toBe(3);
+  });
+
+  it('keeps subscriptions and seen items across restarts; removing a feed keeps its articles', async () => {
+    for (const a of [BREST, VENDANGES]) servePage(a);
+    server.route('/rss.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(BREST), itemOf(VENDANGES)]), 'application/rss+xml'));
+    const service = open();
+    const { feed } = await service.addFeed(server.url('/rss.xml'));
+    await service.poll();
+    await service.close();
+    services.splice(services.indexOf(service), 1);
+    await app.close();
+
+    app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    const again = open();
+    expect(again.listFeeds()).toMatchObject([{ id: feed.id, url: server.url('/rss.xml'), title: 'Ouest Matin', items: 2, articles: 2 }]);
+    clock += 31 * MINUTE;
+    const pageHits = server.hits(`/articles/${BREST.slug}`);
+    const report = await again.poll();
+    expect(report.feeds).toMatchObject([{ status: 'ok', items: 0 }]);
+    expect(report.pages).toEqual([]);
+    expect(server.hits(`/articles/${BREST.slug}`)).toBe(pageHits);
+
+    expect(again.removeFeed('999')).toBeNull();
+    expect(again.removeFeed(String(feed.id))?.url).toBe(server.url('/rss.xml'));
+    expect(again.listFeeds()).toEqual([]);
+    expect(app.listArticles()).toHaveLength(2);
+  });
+
+  it('does nothing while a reindex runs, and catches up at the next tick', async () => {
+    servePage(BREST);
+    server.route('/rss.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(BREST)]), 'application/rss+xml', { etag: '"e"' }));
+    const service = open();
+    await service.addFeed(server.url('/rss.xml'));
+    const feedHits = server.hits('/rss.xml');
+    ws.write('deja.md', '---\ntitle: "Déjà là"\n---\n\nUn article déjà présent dans le corpus, pour que la réindexation ait du travail à faire.\n');
+    const running = app.reindex();
+    const busy = await service.poll();
+    expect(busy.busy).toBe(true);
+    expect(server.hits('/rss.xml')).toBe(feedHits); // not even fetched
+    await running;
+    const report = await service.poll();
+    expect(report.busy).toBe(false);
+    expect(report.pages).toMatchObject([{ status: 'added' }]);
+    expect(app.listArticles()).toHaveLength(2);
+  });
+
+  it('polls on a schedule once started, posts notices, and stops', async () => {
+    servePage(LOUVRE);
+    server.route('/rss.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(LOUVRE)]), 'application/rss+xml'));
+    const service = FeedService.open(app, { ...SETTINGS, feeds: { ...SETTINGS.feeds, pollMinutes: 0.05 } }, { tickMs: 50, onNotice: (line) => void notices.push(line) });
+    services.push(service);
+    await service.addFeed(server.url('/rss.xml'));
+    service.start();
+    await vi.waitFor(() => expect(notices).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(notices[0]).toMatch(/^Nouvel article : Le Louvre ouvrira jusqu’à 22 heures le vendredi \(Ouest Matin, 2024-10-01\) — https:\/\/ouest-matin\.example\/louvre-nocturnes$/);
+    await service.stop();
+    const hits = server.hits('/rss.xml');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.hits('/rss.xml')).toBe(hits);
+  });
+});
