@@ -10,13 +10,15 @@ import type { ReindexReport } from '../app/indexer.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, parseLevel } from '../log.ts';
 import { progressReporter } from './progress.ts';
+import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
 
 const USAGE = `usage:
   npm run ask -- [--json] "question"          answer one question
   npm run ask -- [--json] --stdin             answer one question per line of standard input
   npm run ingest -- <files or folders>        validate, copy into the corpus and index
   npm run reindex [-- --full]                 update the index (--full: rebuild everything)
-  npm run stats                               what is indexed`;
+  npm run stats                               what is indexed
+${WEB_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   dotenv.config({ quiet: true });
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       case 'stats':
         printStats(app);
         return 0;
+      case 'feed':
+        return await feedCommand(app, rest, logger);
       default:
         process.stderr.write(`${USAGE}\n`);
         return 2;
@@ -86,6 +90,14 @@ async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof 
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  const parsed = parseArgs({ args, allowPositionals: true, options: { url: { type: 'string', multiple: true } } });
+  const urls = parsed.values.url ?? [];
+  let urlCode = 0;
+  if (urls.length > 0) {
+    urlCode = await ingestUrls(app, urls);
+    if (parsed.positionals.length === 0) return urlCode;
+    args = parsed.positionals;
+  }
   const inputs: ArticleInput[] = [];
   for (const arg of args) {
     for (const path of expand(resolve(arg))) inputs.push({ name: path, bytes: readFileSync(path) });
@@ -98,7 +110,7 @@ async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof 
   for (const s of result.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
   for (const f of result.failed) process.stderr.write(`rejected ${f.file}: ${f.reason}\n`);
   if (result.report) process.stderr.write(`index: ${describeReport(result.report)}\n`);
-  return result.failed.length > 0 ? 1 : 0;
+  return result.failed.length > 0 ? 1 : urlCode;
 }
 
 /** A folder stands for the article files under it. */
