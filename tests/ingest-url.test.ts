@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Depeche } from '../src/app/depeche.ts';
 import { parseArticle } from '../src/core/article.ts';
 import { DEFAULT_USER_AGENT, type FetchSettings } from '../src/ingest/config.ts';
-import { addressRefusal, closeFetchAgents, safeFetch, HTML_TYPES } from '../src/ingest/fetch.ts';
+import { gzipSync } from 'node:zlib';
+import { addressRefusal, closeFetchAgents, guardedLookup, safeFetch, HTML_TYPES } from '../src/ingest/fetch.ts';
 import { addArticleFromUrl, escapeMarkdown, fileNameFor, type PageOutcome } from '../src/ingest/url.ts';
 import { articlePage, CAFE, homePage, paywallPage, SNCF, type TestArticle } from './support/http-pages.ts';
 import { body, redirect, startServer, type TestServer } from './support/http-server.ts';
@@ -201,7 +202,12 @@ describe('adding an article by URL', () => {
       };
       push();
     });
+    // A small compressed answer that inflates past the limit is stopped while it inflates.
+    const bomb = gzipSync(Buffer.from(articlePage(SNCF).replace('</body>', `<p>${'0'.repeat(5_000_000)}</p></body>`)));
+    expect(bomb.length).toBeLessThan(SETTINGS.maxBytes);
+    server.route('/bomb', body(bomb, 'text/html; charset=utf-8', { 'content-encoding': 'gzip' }));
     expectFailed(await add('/big'), /larger than 195 KB \(FETCH_MAX_BYTES\)/);
+    expectFailed(await add('/bomb'), /larger than 195 KB/);
     expectFailed(await add('/big-stream'), /larger than 195 KB/);
     expect(corpusFiles()).toEqual([]);
   });
@@ -225,16 +231,30 @@ describe('adding an article by URL', () => {
   it('refuses loopback addresses unless the host is on FETCH_ALLOW_HOSTS, without sending a request', async () => {
     serve('/eco/sncf', SNCF, { canonical: CANONICAL });
     const before = server.requests.length;
-    expectFailed(await add('/eco/sncf', { ...SETTINGS, allowHosts: [] }), /refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1 is a loopback address/);
+    expectFailed(await add('/eco/sncf', { ...SETTINGS, allowHosts: [] }), /^refused: 127\.0\.0\.1 is a loopback address \(add the host to FETCH_ALLOW_HOSTS to allow it\)$/);
     const viaName = await addArticleFromUrl(app, server.url('/eco/sncf').replace('127.0.0.1', 'localhost'), { ...SETTINGS, allowHosts: [] });
-    expectFailed(viaName, /refused: localhost resolves to .* is a loopback address.*FETCH_ALLOW_HOSTS/);
+    expectFailed(viaName, /^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address \(add the host to FETCH_ALLOW_HOSTS/);
     expect(server.requests.length).toBe(before);
     await expect(safeFetch({ url: server.url('/eco/sncf'), accept: HTML_TYPES }, { ...SETTINGS, allowHosts: ['localhost'] })).rejects.toThrow(/loopback/);
+    const v6 = await addArticleFromUrl(app, server.url('/eco/sncf').replace('127.0.0.1', '[::1]'), SETTINGS);
+    expectFailed(v6, /^refused: ::1 is a loopback address/);
+    const mapped = await addArticleFromUrl(app, server.url('/eco/sncf').replace('127.0.0.1', '[::ffff:127.0.0.1]'), SETTINGS);
+    expectFailed(mapped, /^refused: ::ffff:(127\.0\.0\.1|7f00:1) is a loopback address/);
+    expect(server.requests.length).toBe(before);
     expect(corpusFiles()).toEqual([]);
   });
 });
 
 describe('address policy', () => {
+  it('checks the addresses again at connect time (a name that turns private after the first check)', async () => {
+    const lookup = guardedLookup({ allowHosts: [] }) as unknown as (h: string, o: object, cb: (e: Error | null, a?: unknown) => void) => void;
+    const refused = await new Promise<Error | null>((resolve) => lookup('localhost', { all: true }, (e) => resolve(e)));
+    expect(refused?.message).toMatch(/refused: localhost resolves to .*loopback/);
+    const allowed = guardedLookup({ allowHosts: ['localhost'] }) as unknown as typeof lookup;
+    const addresses = await new Promise<unknown>((resolve, reject) => allowed('localhost', { all: true }, (e, a) => (e ? reject(e) : resolve(a))));
+    expect(addresses).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
+  });
+
   it('refuses loopback, private, link-local, unique-local, CGNAT, IPv4-mapped and IPv4-embedding addresses', () => {
     for (const address of ['127.0.0.1', '127.8.9.10', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a00:1', '2002:a00:1::1', 'ff02::1']) {
       expect(addressRefusal(address), address).not.toBeNull();

@@ -71,17 +71,23 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Why an address may not be fetched, or null when it is a public unicast address. */
 export function addressRefusal(address: string): string | null {
+  const kind = refusedRange(address);
+  return kind === null ? null : `${address} is a ${kind} address`;
+}
+
+/** The kind of a refused address ("loopback", "private network"…), or null for public unicast. */
+function refusedRange(address: string): string | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     parsed = ipaddr.parse(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
   } catch {
-    return `"${address}" is not an IP address`;
+    return 'unparseable';
   }
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   const range = parsed.range();
   // Only ordinary public unicast: loopback, private, link-local, unique-local, carrier-grade NAT,
   // multicast, reserved and the IPv6 transition ranges that embed an IPv4 address are all refused.
-  return range === 'unicast' ? null : `${address} is a ${RANGE_NAMES[range] ?? range} address`;
+  return range === 'unicast' ? null : (RANGE_NAMES[range] ?? range);
 }
 
 const RANGE_NAMES: Record<string, string> = {
@@ -128,21 +134,23 @@ export async function checkHost(hostname: string, settings: Pick<FetchSettings, 
   }
   if (addresses.length === 0) throw new AddressRefused(`${host} has no address`);
   for (const address of addresses) {
-    const refusal = addressRefusal(address);
-    if (refusal) throw new AddressRefused(`refused: ${host} resolves to ${refusal} (add the host to FETCH_ALLOW_HOSTS to allow it)`);
+    const kind = refusedRange(address);
+    if (kind === null) continue;
+    const what = isIP(host) ? `${host} is a ${kind} address` : `${host} resolves to ${address}, a ${kind} address`;
+    throw new AddressRefused(`refused: ${what} (add the host to FETCH_ALLOW_HOSTS to allow it)`);
   }
 }
 
 /** The DNS lookup used when connecting: the same check, on the addresses actually connected to. */
-function guardedLookup(settings: Pick<FetchSettings, 'allowHosts'>): LookupFunction {
+export function guardedLookup(settings: Pick<FetchSettings, 'allowHosts'>): LookupFunction {
   return ((hostname: string, options: { all?: boolean } & Record<string, unknown>, callback: (...args: unknown[]) => void) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error);
       const list = addresses as unknown as { address: string; family: number }[];
       if (!hostAllowed(hostname, settings)) {
         for (const a of list) {
-          const refusal = addressRefusal(a.address);
-          if (refusal) return callback(new AddressRefused(`refused: ${hostname} resolves to ${refusal}`));
+          const kind = refusedRange(a.address);
+          if (kind !== null) return callback(new AddressRefused(`refused: ${hostname} resolves to ${a.address}, a ${kind} address`));
         }
       }
       if (options.all) return callback(null, list);
