@@ -1,0 +1,138 @@
+/**
+ * `npm start` as a real process: the bot (src/discord/main.ts) against the Discord test double,
+ * answering, then stopped with SIGTERM; and the clear message when the configuration is missing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ask, EMBEDDING_MODEL, MODEL_DIR, projectRoot } from './support/discord-bot-harness.ts';
+import { DiscordDouble } from './support/discord-double.ts';
+
+const PATENTS = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The parent's environment without any Discord or Dépêche setting that could leak in. */
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(DISCORD_|ADMIN_ROLE_IDS|RATE_LIMIT_|MAX_ATTACHMENT|CORPUS_DIR|EMBEDDINGS_DIR|LOG_LEVEL|VITEST|NODE_ENV)/.test(k)) continue;
+    env[k] = v;
+  }
+  // dotenv never overrides a variable that is set, even empty: a local .env cannot interfere.
+  return { ...env, DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', DISCORD_REST_API: '', ...extra };
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+function npmStart(env: NodeJS.ProcessEnv): Run {
+  const child = spawn('npm', ['--silent', 'start'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run: Run = {
+    child,
+    stdout: [],
+    stderr: [],
+    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() }))),
+  };
+  child.stdout!.on('data', (b: Buffer) => run.stdout.push(b.toString()));
+  child.stderr!.on('data', (b: Buffer) => run.stderr.push(b.toString()));
+  return run;
+}
+
+/** The bot's structured log lines (JSON on stderr), skipping npm's own warnings. */
+function logLines(run: Run): Record<string, any>[] {
+  return run.stderr
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+async function waitForLog(run: Run, event: string, timeoutMs: number): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = logLines(run).find((l) => l.event === event);
+    if (line) return line;
+    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`no "${event}" log line; stderr:\n${run.stderr.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start', () => {
+  it('connects, answers, and on SIGTERM finishes the request in flight, disconnects from Discord and exits 0', async () => {
+    const double = await DiscordDouble.start();
+    const dir = mkdtempSync(join(tmpdir(), 'depeche-start-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'corpus'));
+    for (const name of readdirSync(join(projectRoot, 'corpus')).filter((n) => !n.startsWith('README'))) cpSync(join(projectRoot, 'corpus', name), join(dir, 'corpus', name));
+    const run = npmStart(
+      baseEnv({
+        DISCORD_TOKEN: double.token,
+        DISCORD_REST_API: double.restUrl,
+        CORPUS_DIR: join(dir, 'corpus'),
+        EMBEDDINGS_DIR: join(dir, 'embeddings'),
+        MODEL_DIR,
+        EMBEDDING_MODEL,
+        LOG_LEVEL: 'info',
+      }),
+    );
+    try {
+      await double.identified(60_000);
+      await waitForLog(run, 'reindex.done', 120_000); // the first start builds the index in the background
+      const first = await ask(double, PATENTS);
+      expect(first.edit.body.content).toContain('1 500 brevets');
+
+      // A question in flight when the signal arrives is still answered.
+      const sent = await double.sendSlashCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: PATENTS }], userId: '1200000000000099999' });
+      await double.waitForRequest((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`, 10_000);
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      const exit = await run.exit;
+      console.info(`npm start: exited ${exit.code} ${exit.at - signalled} ms after SIGTERM`);
+
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(exit.at - signalled).toBeLessThan(10_000);
+      const answered = double.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/${sent.token}/messages/@original`));
+      expect(answered?.status).toBe(200);
+      expect(answered?.body.content).toContain('1 500 brevets');
+      // The client closed its gateway connection (discord.js closes with 1000 when destroyed).
+      expect(double.openGatewayConnections).toBe(0);
+      expect(double.gatewayCloses.map((c) => c.code)).toContain(1000);
+      const events = logLines(run).map((l) => l.event);
+      expect(events).toEqual(expect.arrayContaining(['bot.ready', 'shutdown.signal', 'shutdown.start', 'shutdown.done']));
+      expect(events.indexOf('shutdown.done')).toBeGreaterThan(events.indexOf('shutdown.signal'));
+      expect(logLines(run).find((l) => l.event === 'shutdown.signal')).toMatchObject({ signal: 'SIGTERM' });
+      expect(run.stdout.join('') + run.stderr.join('')).not.toContain(double.token);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await double.stop();
+    }
+  }, 180_000);
+
+  it.each([
+    ['DISCORD_TOKEN missing', {}, 'DISCORD_TOKEN', /DISCORD_TOKEN: is required/],
+    ['DISCORD_TOKEN malformed', { DISCORD_TOKEN: 'my-very-secret-token-value' }, 'DISCORD_TOKEN', /DISCORD_TOKEN: does not look like a bot token/],
+    ['RATE_LIMIT_PER_MINUTE not a number', { DISCORD_TOKEN: 'MTEw.secret-part.xyz', RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE', /RATE_LIMIT_PER_MINUTE: must be a whole number/],
+  ] as const)('%s: one clear message naming the variable, exit non-zero, the token never shown', async (_label, extra, variable, message) => {
+    const run = npmStart(baseEnv({ ...extra }));
+    const exit = await run.exit;
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    const output = run.stdout.join('') + run.stderr.join('');
+    const ours = output.split('\n').filter((l) => l.startsWith('depeche:'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(message);
+    expect(ours[0]).toContain(variable);
+    expect(output).not.toContain('my-very-secret-token-value');
+    expect(output).not.toContain('secret-part');
+    expect(output).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  }, 60_000);
+});
