@@ -1,5 +1,7 @@
 /** Pure parts of the Discord adapter: rendering within limits, configuration, rate limit, permissions, mentions, attachments. */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import dotenv from 'dotenv';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
@@ -164,6 +166,17 @@ describe('render: helpers', () => {
 });
 
 describe('configuration', () => {
+  it('every Discord setting is documented in .env.example, whose values are valid defaults', () => {
+    const source = readFileSync(new URL('../src/discord/config.ts', import.meta.url), 'utf8');
+    const read = [...source.matchAll(/str\('([A-Z_]+)'\)/g)].map((m) => m[1]!);
+    expect(read).toEqual(expect.arrayContaining(['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'ADMIN_ROLE_IDS', 'DISCORD_REST_API']));
+    const example = dotenv.parse(readFileSync(new URL('../.env.example', import.meta.url)));
+    for (const name of read) expect(Object.keys(example), name).toContain(name);
+    const c = loadDiscordConfig({ ...example, DISCORD_TOKEN: TOKEN }, 'start');
+    expect(c).toMatchObject({ applicationId: null, guildId: null, adminRoleIds: [], restApi: null, maxAttachmentBytes: 2 * 1024 * 1024, rateLimit: { perWindow: 6, windowMs: 60_000 } });
+    expect(() => loadDiscordConfig(example, 'start')).toThrow(/DISCORD_TOKEN/);
+  });
+
   it('reads the Discord settings with defaults', () => {
     const c = loadDiscordConfig({ DISCORD_TOKEN: TOKEN }, 'start');
     expect(c).toMatchObject({ applicationId: null, guildId: null, adminRoleIds: [], restApi: null, maxAttachmentBytes: 2 * 1024 * 1024 });
