@@ -221,6 +221,11 @@ describe('members, with the offline model and the seed corpus', () => {
     expect(done.length).toBeGreaterThan(5);
     for (const l of done) expect(l).toMatchObject({ requestId: expect.stringMatching(/^\d+$/), userId: expect.stringMatching(/^\d+$/), command: expect.any(String), latencyMs: expect.any(Number) });
     expect(JSON.stringify(h.logs)).not.toContain(h.double.token);
+    const latency = (command: string) => {
+      const ms = done.filter((l) => l.command === command && l.found !== undefined).map((l) => l.latencyMs as number).sort((a, b) => a - b);
+      return `${command}: ${ms.length} answered, median ${ms[Math.floor(ms.length / 2)]} ms, max ${ms.at(-1)} ms`;
+    };
+    console.info(`latency with the offline model, from the bot's own log lines: ${latency('ask')}; ${latency('mention')}`);
     // No request was refused by the double for its shape or size.
     expect(h.double.requests.filter((r) => r.status === 400)).toEqual([]);
   });

@@ -34,8 +34,8 @@ interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-function npmStart(env: NodeJS.ProcessEnv): Run {
-  const child = spawn('npm', ['--silent', 'start'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function npmStart(env: NodeJS.ProcessEnv, script = 'start'): Run {
+  const child = spawn('npm', ['--silent', 'run', script], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = {
     child,
     stdout: [],
@@ -134,5 +134,31 @@ describe('npm start', () => {
     expect(output).not.toContain('my-very-secret-token-value');
     expect(output).not.toContain('secret-part');
     expect(output).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  }, 60_000);
+
+  it('npm run register: the commands go to one server with DISCORD_GUILD_ID, else globally; /admin needs Manage Server and is guild-only', async () => {
+    const double = await DiscordDouble.start();
+    try {
+      const env = { DISCORD_TOKEN: double.token, DISCORD_APPLICATION_ID: double.applicationId, DISCORD_REST_API: double.restUrl };
+      const guild = npmStart(baseEnv({ ...env, DISCORD_GUILD_ID: double.guildId }), 'register');
+      expect((await guild.exit).code).toBe(0);
+      expect(guild.stdout.join('')).toBe('registered /ask, /sources, /admin in the server DISCORD_GUILD_ID (available at once)\n');
+      const commands = double.guildCommands.get(double.guildId)!;
+      expect(commands.map((c) => c.name)).toEqual(['ask', 'sources', 'admin']);
+      expect(commands.find((c) => c.name === 'admin')).toMatchObject({ default_member_permissions: '32', contexts: [0] });
+      expect(double.globalCommands).toEqual([]);
+
+      const global = npmStart(baseEnv(env), 'register');
+      expect((await global.exit).code).toBe(0);
+      expect(global.stdout.join('')).toContain('globally');
+      expect(double.globalCommands.map((c) => c.name)).toEqual(['ask', 'sources', 'admin']);
+      expect(guild.stderr.join('') + global.stderr.join('') + guild.stdout.join('')).not.toContain(double.token);
+
+      const missing = npmStart(baseEnv({ DISCORD_TOKEN: double.token, DISCORD_REST_API: double.restUrl }), 'register');
+      expect((await missing.exit).code).not.toBe(0);
+      expect(missing.stderr.join('')).toMatch(/depeche: configuration error: DISCORD_APPLICATION_ID: is required to register commands/);
+    } finally {
+      await double.stop();
+    }
   }, 60_000);
 });
