@@ -5,6 +5,7 @@
  * off while a reindex runs, and the scheduled poller with its notices.
  */
 import { readdirSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts';
@@ -155,6 +156,35 @@ describe('following a feed', () => {
     expect(report.rejectedItems.map((r) => r.reason)).toEqual(['item without a link', 'item link is not an http(s) address: "javascript:alert(1)"']);
     expect(report.pages.map((p) => p.status)).toEqual(['added', 'added']);
     expect(corpusFiles()).toHaveLength(2);
+  });
+
+  it('takes at most FEED_MAX_ITEMS_PER_POLL items per poll, and the rest at the next one despite the ETag', async () => {
+    for (const a of [BREST, VENDANGES, LOUVRE]) servePage(a);
+    const doc = { body: rssFeed('Ouest Matin', server.origin, [itemOf(LOUVRE), itemOf(VENDANGES), itemOf(BREST)]), etag: '"full"', lastModified: 'Tue, 01 Oct 2024 08:00:00 GMT' };
+    server.route('/capped.xml', cached(() => doc, 'application/rss+xml'));
+    const service = open({ ...SETTINGS, feeds: { ...SETTINGS.feeds, maxItemsPerPoll: 2 } });
+    await service.addFeed(server.url('/capped.xml'));
+    expect((await service.poll()).pages).toHaveLength(2);
+    expect(service.listFeeds()[0]!.etag).toBeNull(); // items left: no validator that would hide them behind a 304
+    clock += 31 * MINUTE;
+    const second = await service.poll();
+    expect(second.feeds).toMatchObject([{ status: 'ok', items: 1 }]);
+    expect(second.pages).toMatchObject([{ status: 'added' }]);
+    expect(service.listFeeds()[0]!.etag).toBe('"full"');
+    clock += 31 * MINUTE;
+    expect((await service.poll()).feeds).toMatchObject([{ status: 'not-modified' }]);
+    expect(corpusFiles()).toHaveLength(3);
+  });
+
+  it('reads a feed in ISO-8859-1 (XML declaration) and items whose titles use accents', async () => {
+    servePage(VENDANGES);
+    const xml = rssFeed('Actualités régionales', server.origin, [itemOf(VENDANGES)]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    server.route('/latin1.xml', body(iconv.encode(xml, 'latin1'), 'application/xml'));
+    const service = open();
+    const { feed } = await service.addFeed(server.url('/latin1.xml'));
+    expect(feed.title).toBe('Actualités régionales');
+    const report = await service.poll();
+    expect(report.pages).toMatchObject([{ status: 'added', article: { title: VENDANGES.title } }]);
   });
 
   it('refuses to follow what is not a feed', async () => {
