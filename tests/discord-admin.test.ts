@@ -166,14 +166,13 @@ describe('/admin add', () => {
     expect(edit.body.content).toContain('Le Trégor de test');
   });
 
-  it('wrong type, oversize, HTML (not yet supported), a bad date: refused with the reason before any download; nothing in corpus/', async () => {
+  it('wrong type, oversize, a bad date: refused with the reason before any download; nothing in corpus/', async () => {
     const before = corpusFiles();
     const articles = h.bot.depeche.listArticles().length;
     const cases: [string, Parameters<typeof adminCommand>[3], RegExp][] = [
       ['pdf', { attachments: [{ filename: 'rapport.pdf', contentType: 'application/pdf', data: '%PDF-1.7 …', optionName: 'file' }] }, /type de fichier non accepté \(\.pdf\)/],
       ['image as .md', { attachments: [{ filename: 'photo.md', contentType: 'image/png', data: 'x'.repeat(100), optionName: 'file' }] }, /ne correspond pas à un fichier \.md/],
       ['oversize', { attachments: [{ filename: 'enorme.md', data: `# Titre\n\n${'Une phrase de remplissage. '.repeat(1000)}`, optionName: 'file' }] }, /fichier trop gros .*0 Mo au plus/],
-      ['html', { attachments: [{ filename: 'page.html', data: '<html><body><p>Bonjour</p></body></html>', optionName: 'file' }] }, /HTML/],
     ];
     for (const [label, extra, reason] of cases) {
       const { sent, callback } = await adminCommand(h.double, 'add', [], { ...ADMIN, ...extra });
@@ -187,6 +186,41 @@ describe('/admin add', () => {
     expect(badDate.callback.body.data.content).toMatch(/la date doit s’écrire AAAA-MM-JJ/);
     expect(corpusFiles()).toEqual(before);
     expect(h.bot.depeche.listArticles()).toHaveLength(articles);
+  });
+
+  it('a web page (.html): the article is extracted (title, outlet, date from the page), stored as Markdown and answerable; a page without an article is refused', async () => {
+    const paragraphs = [
+      'La communauté de communes du Val de Rance a ouvert lundi une conserverie coopérative destinée aux maraîchers de la vallée, après deux ans de travaux.',
+      'La conserverie coopérative de Dinan peut traiter 900 kilos de légumes par jour, selon la présidente de la coopérative, qui compte déjà quarante adhérents.',
+      'Les producteurs y transforment leurs invendus en soupes, sauces et bocaux vendus sur les marchés de la région et dans les cantines scolaires du territoire.',
+      'Le projet a reçu le soutien de la région Bretagne et de plusieurs communes, qui y voient un moyen de limiter le gaspillage et de garder la valeur ajoutée sur place.',
+    ];
+    const page = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Conserverie | Le Petit Rennais</title>
+<meta property="og:title" content="Dinan ouvre une conserverie coopérative pour les maraîchers">
+<meta property="og:site_name" content="Le Petit Rennais de test">
+<meta property="article:published_time" content="2026-05-04T08:00:00+02:00"></head>
+<body><nav><a href="/">Accueil</a> <a href="/sport">Sport</a></nav>
+<article><h1>Dinan ouvre une conserverie coopérative pour les maraîchers</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</article>
+<aside class="ad-slot">Publicité : achetez des bocaux</aside><footer>© Le Petit Rennais — mentions légales</footer></body></html>`;
+    const before = corpusFiles();
+    const { sent, callback } = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'conserverie.html', data: page, optionName: 'file' }] });
+    expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
+    const content: string = (await finalEdit(sent, /Article ajouté|Refusé/)).body.content;
+    expect(content).toContain('Titre : Dinan ouvre une conserverie coopérative pour les maraîchers');
+    expect(content).toContain('Média : Le Petit Rennais de test — date : 2026-05-04 — lien : (aucun)');
+    expect(corpusFiles()).toEqual([...before, 'conserverie.md'].sort());
+    const stored = readFileSync(join(h.corpusDir, 'conserverie.md'), 'utf8');
+    expect(stored).toMatch(/^---\ntitle: "Dinan ouvre une conserverie coopérative pour les maraîchers"\n/);
+    expect(stored).not.toContain('attachment.invalid');
+    expect(stored).not.toContain('Publicité');
+    expect(stored).not.toContain('mentions légales');
+    const { edit } = await ask(h.double, 'Combien de kilos de légumes la conserverie coopérative de Dinan peut-elle traiter par jour ?');
+    expect(edit.body.content).toContain('900 kilos de légumes par jour');
+    expect(edit.body.content).toContain('Le Petit Rennais de test');
+
+    const notArticle = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'menu.html', data: '<html><body><nav><a href="/">Accueil</a></nav><p>Bienvenue !</p></body></html>', optionName: 'file' }] });
+    expect((await finalEdit(notArticle.sent, /Refusé/)).body.content).toMatch(/^Refusé : no article text found on the page/);
+    expect(corpusFiles()).toEqual([...before, 'conserverie.md'].sort());
   });
 
   it('unreadable content (binary, no text) and a duplicate: downloaded, refused or skipped with the reason; nothing half-written stays', async () => {

@@ -330,7 +330,8 @@ describe('attachments', () => {
         return (e as AttachmentError).reason;
       }
     };
-    expect(reason({ ...ok, name: 'page.html', contentType: 'text/html' })).toMatch(/HTML/);
+    expect(reason({ ...ok, name: 'page.html', contentType: 'text/html; charset=utf-8' })).toBeNull();
+    expect(reason({ ...ok, name: 'page.html', contentType: 'application/pdf' })).toMatch(/ne correspond pas/);
     expect(reason({ ...ok, name: 'image.png', contentType: 'image/png' })).toMatch(/non accepté/);
     expect(reason({ ...ok, contentType: 'image/png' })).toMatch(/ne correspond pas/);
     expect(reason({ ...ok, size: 1001 })).toMatch(/trop gros/);

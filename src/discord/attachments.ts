@@ -39,33 +39,29 @@ export interface DownloadLimits {
 interface Format {
   /** Content types Discord may report for this extension (absent is accepted too). */
   contentTypes: RegExp;
-  /** Set when the format is recognised but not ingested yet: the reason given to the admin. */
-  unsupported?: string;
 }
 
 const TEXT = /^(text\/[\w.+-]+|application\/octet-stream)(;|$)/i;
 
 /**
- * Accepted article files. Extension point: HTML ingestion (another change) removes `unsupported`
- * from the HTML entries once the core can read HTML, or converts the bytes to Markdown before
- * `Depeche.addArticles`.
+ * Accepted article files. A web page (.html) goes through the same extraction as an article added by
+ * URL (html-attachment.ts) before Depeche.addArticles.
  */
 const FORMATS: Record<string, Format> = {
   '.md': { contentTypes: TEXT },
   '.markdown': { contentTypes: TEXT },
   '.txt': { contentTypes: TEXT },
-  '.html': { contentTypes: /^text\/html(;|$)/i, unsupported: 'les pages HTML ne sont pas encore prises en charge : enregistrez l’article en .md ou .txt' },
-  '.htm': { contentTypes: /^text\/html(;|$)/i, unsupported: 'les pages HTML ne sont pas encore prises en charge : enregistrez l’article en .md ou .txt' },
+  '.html': { contentTypes: /^(text\/html|application\/xhtml\+xml|application\/octet-stream)(;|$)/i },
+  '.htm': { contentTypes: /^(text\/html|application\/xhtml\+xml|application\/octet-stream)(;|$)/i },
 };
 
-export const ACCEPTED_EXTENSIONS = Object.keys(FORMATS).filter((ext) => !FORMATS[ext]!.unsupported);
+export const ACCEPTED_EXTENSIONS = ['.md', '.txt', '.html'];
 
 /** Refuses, with the reason, a file that cannot be an article: wrong type, too large, empty. */
 export function checkAttachment(a: AttachmentInfo, maxBytes: number): void {
   const ext = extname(a.name).toLowerCase();
   const format = FORMATS[ext];
   if (!format) throw new AttachmentError(`type de fichier non accepté (${ext || 'sans extension'}) : envoyez un fichier ${ACCEPTED_EXTENSIONS.join(', ')}`);
-  if (format.unsupported) throw new AttachmentError(format.unsupported);
   if (a.contentType && !format.contentTypes.test(a.contentType)) {
     throw new AttachmentError(`le contenu annoncé (${a.contentType.split(';')[0]}) ne correspond pas à un fichier ${ext}`);
   }

@@ -5,6 +5,7 @@ import type { ArticleMeta } from '../../../core/types.ts';
 import type { Fields } from '../../../log.ts';
 import { allowedAttachmentOrigins, checkAttachment, downloadAttachment, type AttachmentInfo } from '../../attachments.ts';
 import type { BotContext } from '../../context.ts';
+import { htmlAttachmentArticle, isHtmlName } from '../../html-attachment.ts';
 import { progressEditor } from '../../progress-editor.ts';
 import { Refusal } from '../../refusal.ts';
 import { renderAddResult, renderProgress } from '../../render-admin.ts';
@@ -36,11 +37,14 @@ export interface AddSource {
   prepare(interaction: ChatInputCommandInteraction, ctx: BotContext): { fields: Fields; fetch(): Promise<FetchedArticle> };
 }
 
-/** An attached .md or .txt file, downloaded from the attachment's URL only, bounded in size and time. */
+/**
+ * An attached .md, .txt or .html file, downloaded from the attachment's URL only, bounded in size
+ * and time. A web page goes through the same extraction as an article added by URL.
+ */
 export const fileSource: AddSource = {
   option: 'file',
   addOption(sub, required) {
-    sub.addAttachmentOption((o) => o.setName('file').setDescription('L’article (.md ou .txt)').setRequired(required));
+    sub.addAttachmentOption((o) => o.setName('file').setDescription('L’article (.md, .txt ou page .html)').setRequired(required));
   },
   prepare(interaction, ctx) {
     const file = interaction.options.getAttachment('file', true);
@@ -48,14 +52,16 @@ export const fileSource: AddSource = {
     checkAttachment(info, ctx.config.maxAttachmentBytes);
     return {
       fields: { file: info.name, bytes: info.size },
-      fetch: async () => ({
-        name: info.name,
-        bytes: await downloadAttachment(info, {
+      fetch: async () => {
+        const bytes = await downloadAttachment(info, {
           maxBytes: ctx.config.maxAttachmentBytes,
           timeoutMs: ctx.settings.downloadTimeoutMs,
           allowedOrigins: allowedAttachmentOrigins(ctx.config),
-        }),
-      }),
+        });
+        if (!isHtmlName(info.name)) return { name: info.name, bytes };
+        const link = interaction.options.getString('link')?.trim() || null;
+        return htmlAttachmentArticle(info.name, bytes, info.contentType, link && /^https?:\/\/[^\s<>]+$/.test(link) ? link : null);
+      },
     };
   },
 };
@@ -67,7 +73,7 @@ export const add: AdminPart = {
   name: 'add',
   register(admin) {
     admin.addSubcommand((s) => {
-      s.setName('add').setDescription(ADD_SOURCES.length === 1 ? 'Ajoute un article depuis un fichier .md ou .txt joint' : 'Ajoute un article (fichier joint ou lien)');
+      s.setName('add').setDescription(ADD_SOURCES.length === 1 ? 'Ajoute un article depuis un fichier joint (.md, .txt ou page .html)' : 'Ajoute un article (fichier joint ou lien)');
       for (const source of ADD_SOURCES) source.addOption(s, ADD_SOURCES.length === 1);
       return s
         .addStringOption((o) => o.setName('title').setDescription('Titre (remplace celui du fichier)').setMaxLength(300))
