@@ -187,6 +187,24 @@ describe('following a feed', () => {
     expect(report.pages).toMatchObject([{ status: 'added', article: { title: VENDANGES.title } }]);
   });
 
+  it('an item with broken markup costs only itself: the items after it are still read', async () => {
+    servePage(SNCF);
+    servePage(LOUVRE);
+    const xml = rssFeed('Flux cassé', server.origin, [itemOf(SNCF), itemOf(LOUVRE)]).replace(
+      '</item>',
+      '</item>\n<item><title>Cassé & non échappé <b>gras</title><link>https://ouest-matin.example/casse</link><pubDate>pas une date</pubDate></item>',
+    );
+    server.route('/broken-markup.xml', body(xml, 'application/rss+xml'));
+    const service = open();
+    expect((await service.addFeed(server.url('/broken-markup.xml'))).items).toBe(2);
+    const report = await service.poll();
+    expect(report.rejectedItems).toHaveLength(1);
+    expect(report.pages.map((p) => [p.status, p.url])).toEqual([
+      ['added', itemOf(SNCF).link],
+      ['added', itemOf(LOUVRE).link],
+    ]);
+  });
+
   it('refuses to follow what is not a feed', async () => {
     server.route('/page.html', body(articlePage(SNCF)));
     server.route('/not-xml.xml', body('{"this": "is json"}', 'application/xml'));

@@ -36,10 +36,35 @@ export function parseFeedText(xml: string, feedUrl: string): ParsedFeed {
     const message = error instanceof Error ? error.message : String(error);
     throw new FeedParseError(`not an RSS or Atom feed (${message})`);
   }
+  let parsed = readItems(feed.items, feedUrl);
+  // Broken markup in one item can swallow the items after it. When fewer items came out than the
+  // document has, each item is parsed on its own, so one bad item costs only itself.
+  const blocks = itemBlocks(xml);
+  if (blocks.length > parsed.entries.length + parsed.rejected.length) {
+    const wrap = feed.meta.type === 'atom' ? (b: string) => `<feed xmlns="http://www.w3.org/2005/Atom"><title>-</title>${b}</feed>` : (b: string) => `<rss version="2.0"><channel><title>-</title>${b}</channel></rss>`;
+    const one = { entries: [] as FeedEntry[], rejected: [] as ParsedFeed['rejected'] };
+    for (const block of blocks) {
+      try {
+        const r = readItems(parseFeed(wrap(block)).items, feedUrl);
+        one.entries.push(...r.entries);
+        one.rejected.push(...r.rejected);
+        if (r.entries.length + r.rejected.length === 0) one.rejected.push({ title: null, reason: 'unreadable item' });
+      } catch (error) {
+        one.rejected.push({ title: null, reason: `unreadable item (${error instanceof Error ? error.message : String(error)})` });
+      }
+    }
+    if (one.entries.length > parsed.entries.length) parsed = dedupe(one);
+  }
+  if (parsed.entries.length === 0 && parsed.rejected.length === 0 && !feed.title) throw new FeedParseError('not an RSS or Atom feed (no title and no items)');
+  return { title: feed.title?.trim() || null, format: feed.meta.type, ...parsed };
+}
+
+type Items = ReturnType<typeof parseFeed>['items'];
+
+function readItems(items: Items, feedUrl: string): Pick<ParsedFeed, 'entries' | 'rejected'> {
   const entries: FeedEntry[] = [];
   const rejected: ParsedFeed['rejected'] = [];
-  const keys = new Set<string>();
-  for (const item of feed.items) {
+  for (const item of items) {
     let title: string | null = null;
     try {
       title = item.title?.trim() || null;
@@ -59,14 +84,21 @@ export function parseFeedText(xml: string, feedUrl: string): ParsedFeed {
         continue;
       }
       const key = item.id?.trim() || link;
-      if (keys.has(key)) continue;
-      keys.add(key);
       const date = item.published ?? item.updated;
       entries.push({ key, link, title, published: date && !Number.isNaN(date.getTime()) ? date.toISOString() : null });
     } catch (error) {
       rejected.push({ title, reason: `unreadable item (${error instanceof Error ? error.message : String(error)})` });
     }
   }
-  if (entries.length === 0 && rejected.length === 0 && !feed.title) throw new FeedParseError('not an RSS or Atom feed (no title and no items)');
-  return { title: feed.title?.trim() || null, format: feed.meta.type, entries, rejected };
+  return dedupe({ entries, rejected });
+}
+
+function dedupe(p: Pick<ParsedFeed, 'entries' | 'rejected'>): Pick<ParsedFeed, 'entries' | 'rejected'> {
+  const keys = new Set<string>();
+  return { entries: p.entries.filter((e) => !keys.has(e.key) && keys.add(e.key)), rejected: p.rejected };
+}
+
+/** The raw <item>…</item> / <entry>…</entry> blocks of a feed, in order. */
+function itemBlocks(xml: string): string[] {
+  return [...xml.matchAll(/<(item|entry)(?:\s[^>]*)?>[\s\S]*?<\/\1\s*>/g)].map((m) => m[0]);
 }
