@@ -28,7 +28,7 @@ export interface IngestSettings {
 
 type Env = Record<string, string | undefined>;
 
-export const DEFAULT_USER_AGENT = 'DepecheBot/0.1 (+https://github.com/; news quotes for a Discord server)';
+export const DEFAULT_USER_AGENT = 'DepecheBot/0.1 (news quotes for a Discord server)';
 
 export function loadIngestSettings(env: Env = process.env): IngestSettings {
   const allowHosts = (env.FETCH_ALLOW_HOSTS ?? '')

@@ -196,7 +196,7 @@ export async function safeFetch(request: FetchRequest, settings: FetchSettings):
       }
       const headers: Record<string, string> = {
         'user-agent': settings.userAgent,
-        accept: `${request.accept.join(', ')};q=1.0, */*;q=0.1`,
+        accept: `${request.accept.join(', ')}, */*;q=0.1`,
         'accept-language': 'fr, en;q=0.5',
       };
       if (request.etag) headers['if-none-match'] = request.etag;

@@ -17,7 +17,7 @@ import { BusyError, type Depeche } from '../../app/depeche.ts';
 import { loadIngestSettings, type IngestSettings } from '../../ingest/config.ts';
 import { FeedError, FeedService } from '../../ingest/feeds/service.ts';
 import type { FeedRecord } from '../../ingest/feeds/store.ts';
-import { FetchError, parseHttpUrl } from '../../ingest/fetch.ts';
+import { closeFetchAgents, FetchError, parseHttpUrl } from '../../ingest/fetch.ts';
 import { failureOf, preparePage, storePages, type PageOutcome } from '../../ingest/url.ts';
 import type { Fields, Logger } from '../../log.ts';
 import type { BotContext } from '../context.ts';
@@ -80,6 +80,7 @@ export async function stopFeedPoller(depeche: Depeche): Promise<void> {
   if (!entry) return;
   services.delete(depeche);
   await entry.service.close();
+  await closeFetchAgents();
 }
 
 /** The bot's feed service: the running poller's, or one opened for the command (not polling). */
