@@ -350,7 +350,7 @@ describe('/admin reindex', () => {
     const again = await adminCommand(h.double, 'reindex', [], ADMIN);
     expect(again.callback.body.data.content).toMatch(/^Indexation lancée/);
     await finalEdit(again.sent, /^Indexation terminée/, 60_000);
-  });
+  }, 240_000);
 
   it('every admin reply pinged nobody and stayed within Discord limits; no request was refused by the double', () => {
     const admin = h.double.requests.filter((r) => /^\/(interactions|webhooks)\//.test(r.path) && r.method !== 'GET');
