@@ -13,7 +13,7 @@ import { DEFAULT_USER_AGENT, type FetchSettings } from '../src/ingest/config.ts'
 import { gzipSync } from 'node:zlib';
 import { addressRefusal, closeFetchAgents, guardedLookup, safeFetch, HTML_TYPES } from '../src/ingest/fetch.ts';
 import { addArticleFromUrl, escapeMarkdown, fileNameFor, type PageOutcome } from '../src/ingest/url.ts';
-import { articlePage, CAFE, homePage, paywallPage, SNCF, type TestArticle } from './support/http-pages.ts';
+import { articlePage, BREST, CAFE, homePage, paywallPage, SNCF, type TestArticle } from './support/http-pages.ts';
 import { body, redirect, startServer, type TestServer } from './support/http-server.ts';
 import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
 
@@ -89,6 +89,15 @@ describe('adding an article by URL', () => {
     expect(answer.found).toBe(true);
     expect(answer.citations[0]).toMatchObject({ title: SNCF.title, source: SNCF.outlet, url: CANONICAL, published: '2024-03-12' });
     expect(answer.citations[0]!.quote).toContain('42 rames TGV M');
+  });
+
+  it('without JSON-LD or a canonical link: date from <time>, author from meta, address without tracking parameters', async () => {
+    serve('/breve', BREST, { noJsonLd: true });
+    const outcome = await add('/breve?utm_source=x&utm_medium=y&id=7#commentaires');
+    expectStored(outcome);
+    expect(outcome.article).toMatchObject({ title: BREST.title, source: BREST.outlet, published: '2024-05-02', url: server.url('/breve?id=7') });
+    expect(outcome.extracted.author).toBe(BREST.author);
+    expect(outcome.extracted.language).toBe('fr');
   });
 
   it('recognises the same URL, another URL of the same canonical article, and the same text elsewhere', async () => {
