@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import type { LegHit } from '../core/fusion.ts';
-import { fsyncPath, sha256 } from './files.ts';
+import { fsyncPath, sha256File } from './files.ts';
 import { renameSync, rmSync } from 'node:fs';
 
 export interface HnswParams {
@@ -42,7 +42,7 @@ export class VectorIndex {
    */
   static load(path: string, expectedSha256: string, dims: number, params: HnswParams, deleted: number): VectorIndex {
     if (!existsSync(path)) throw new CorruptIndexError(path, 'file missing');
-    const actual = sha256(readFileSync(path));
+    const actual = sha256File(path);
     if (actual !== expectedSha256) throw new CorruptIndexError(path, 'checksum mismatch');
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
     try {
@@ -90,7 +90,7 @@ export class VectorIndex {
     try {
       this.index.writeIndexSync(tmp);
       fsyncPath(tmp);
-      const checksum = sha256(readFileSync(tmp));
+      const checksum = sha256File(tmp);
       renameSync(tmp, path);
       return checksum;
     } catch (error) {
