@@ -18,6 +18,8 @@ export interface FetchedArticle {
   bytes: Uint8Array;
   /** Metadata found by the source (e.g. a page's canonical URL); the admin's options override it. */
   meta?: Partial<ArticleMeta>;
+  /** Replace the article stored under the same name (an updated version), see ArticleInput.replace. */
+  replace?: boolean;
 }
 
 /**
@@ -116,7 +118,8 @@ async function addArticle(interaction: ChatInputCommandInteraction, ctx: BotCont
   const editor = progressEditor((c) => edit(interaction, c), (p) => renderProgress('Ajout en cours', p), ctx.settings.progressIntervalMs, ctx.log, fields);
   try {
     // Depeche validates before writing and removes what it wrote if indexing fails.
-    const result = await ctx.depeche.addArticles([{ name: fetched.name, bytes: fetched.bytes, overrides: { ...fetched.meta, ...overrides } }], (p) => editor.update(p));
+    const input = { name: fetched.name, bytes: fetched.bytes, overrides: { ...fetched.meta, ...overrides }, ...(fetched.replace ? { replace: true } : {}) };
+    const result = await ctx.depeche.addArticles([input], (p) => editor.update(p));
     await editor.finish(renderAddResult(result));
     return { ...fields, added: result.added.map((a) => a.id), failed: result.failed.length, skipped: result.skipped.length };
   } catch (error) {
