@@ -10,6 +10,7 @@ import type { Answer, Citation } from '../src/core/types.ts';
 import { ConfigError } from '../src/config.ts';
 import { allowedAttachmentOrigins, AttachmentError, checkAttachment, downloadAttachment } from '../src/discord/attachments.ts';
 import { ADMIN_PARTS, buildAdmin } from '../src/discord/commands/admin.ts';
+import { ADD_SOURCES, type AddSource } from '../src/discord/commands/admin/add.ts';
 import type { AdminPart } from '../src/discord/commands/admin/shared.ts';
 import { commandPayloads } from '../src/discord/commands/index.ts';
 import { loadDiscordConfig } from '../src/discord/config.ts';
@@ -233,6 +234,22 @@ describe('configuration', () => {
 });
 
 describe('commands', () => {
+  it('/admin add takes its sources from ADD_SOURCES: with a second source (e.g. url), each option becomes optional', () => {
+    const url: AddSource = {
+      option: 'url',
+      addOption: (sub, required) => void sub.addStringOption((o) => o.setName('url').setDescription('Lien').setRequired(required)),
+      prepare: () => ({ fields: {}, fetch: async () => ({ name: 'x.md', bytes: new Uint8Array() }) }),
+    };
+    ADD_SOURCES.push(url);
+    try {
+      const json = buildAdmin(ADMIN_PARTS).data.toJSON();
+      const addCmd = json.options!.find((o) => o.name === 'add') as any;
+      expect(addCmd.options.map((o: any) => [o.name, o.required ?? false])).toEqual([['file', false], ['url', false], ['title', false], ['outlet', false], ['date', false], ['link', false]]);
+    } finally {
+      ADD_SOURCES.pop();
+    }
+  });
+
   it('/admin is built from its parts: a subcommand group (e.g. feed) is one more part', () => {
     const feed: AdminPart = {
       name: 'feed',
