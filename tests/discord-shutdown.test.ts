@@ -1,0 +1,54 @@
+/**
+ * Shutdown of the running bot (what SIGINT/SIGTERM call): new requests are turned away politely,
+ * the request in flight is still answered, then the index is closed and the client disconnects.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ask, isCallback, isOriginalEdit, newUserId, startHarness, type Harness } from './support/discord-bot-harness.ts';
+
+const PATENTS = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ corpus: 'seed', embedder: 'hash', env: { RATE_LIMIT_PER_MINUTE: '0' } });
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('shutdown', () => {
+  it('stops taking new work, finishes the request in flight, then disconnects', async () => {
+    expect((await ask(h.double, PATENTS)).edit.body.content).toContain('1 500 brevets');
+
+    // A slow answer (one second) is in flight when shutdown begins.
+    const real = h.bot.depeche.askTimed.bind(h.bot.depeche);
+    const spy = vi.spyOn(h.bot.depeche, 'askTimed').mockImplementationOnce(async (q) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      return real(q);
+    });
+    try {
+      const slow = await h.double.sendSlashCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: PATENTS }], userId: newUserId() });
+      await h.double.waitForRequest(isCallback(slow));
+      const stopping = h.bot.stop();
+
+      // A new question meanwhile: a short private message, no work started.
+      const late = await h.double.sendSlashCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: PATENTS }], userId: newUserId() });
+      const refusal = await h.double.waitForRequest(isCallback(late));
+      expect(refusal.body).toMatchObject({ type: 4, data: { flags: 64, content: 'Dépêche redémarre : reposez votre question dans un instant.' } });
+      const askedBefore = spy.mock.calls.length;
+
+      await stopping;
+      const answer = h.double.requests.find((r) => isOriginalEdit(h.double, slow)(r));
+      expect(answer?.status).toBe(200);
+      expect(answer?.body.content).toContain('1 500 brevets');
+      expect(spy.mock.calls.length).toBe(askedBefore); // the late question was never searched
+      expect(h.double.openGatewayConnections).toBe(0);
+      expect(h.double.gatewayCloses.map((c) => c.code)).toContain(1000);
+      const events = h.logs.map((l) => l.event);
+      expect(events.indexOf('shutdown.done')).toBeGreaterThan(events.indexOf('shutdown.start'));
+      expect(h.logs.find((l) => l.event === 'shutdown.start')).toMatchObject({ inFlight: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
