@@ -1,5 +1,5 @@
 /**
- * Shutdown of the running bot (what SIGINT/SIGTERM call): new requests are turned away politely,
+ * A dropped gateway connection, then shutdown of the running bot (what SIGINT/SIGTERM call): new requests are turned away politely,
  * the request in flight is still answered, then the index is closed and the client disconnects.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,6 +14,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+});
+
+describe('connection', () => {
+  it('a dropped gateway connection: discord.js resumes by itself and the bot answers again', async () => {
+    const connections = h.double.gatewayConnections.length;
+    h.double.closeGateway(4000);
+    await vi.waitFor(() => expect(h.double.gatewayConnections.length).toBe(connections + 1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(h.double.openGatewayConnections).toBe(1), { timeout: 10_000 });
+    const { id } = await h.double.sendMessage({ content: PATENTS, mentionBot: true, authorId: newUserId() });
+    const reply = await h.double.waitForRequest((r) => r.method === 'POST' && r.body?.message_reference?.message_id === id, 10_000);
+    expect(reply.body.content).toContain('1 500 brevets');
+    expect(h.logs.some((l) => l.event === 'discord.disconnect' || l.event === 'discord.resume')).toBe(true);
+  });
 });
 
 describe('shutdown', () => {
