@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_BM25, type Bm25Params } from './core/bm25.ts';
 
 /** Everything the core and its adapters take from the environment, validated once. */
 export interface Config {
@@ -36,6 +37,8 @@ export interface RetrievalConfig {
   /** Candidates each leg contributes before fusion. */
   candidates: number;
   maxQuotes: number;
+  /** BM25 parameters and the weights of its context fields (passage window, whole article with title). */
+  bm25: Bm25Params;
 }
 
 export interface HnswConfig {
@@ -109,6 +112,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       minRelevance: num(env, 'MIN_RELEVANCE', 0.5, 0, 1),
       candidates: int(env, 'RETRIEVAL_CANDIDATES', 50, 1, 1000),
       maxQuotes: int(env, 'ANSWER_MAX_QUOTES', 3, 1, 10),
+      bm25: {
+        k1: num(env, 'BM25_K1', DEFAULT_BM25.k1, 0, 10),
+        b: num(env, 'BM25_B', DEFAULT_BM25.b, 0, 1),
+        windowWeight: num(env, 'BM25_WINDOW_WEIGHT', DEFAULT_BM25.windowWeight, 0, 10),
+        articleWeight: num(env, 'BM25_ARTICLE_WEIGHT', DEFAULT_BM25.articleWeight, 0, 10),
+      },
     },
     hnsw: {
       m: int(env, 'HNSW_M', 16, 4, 128),

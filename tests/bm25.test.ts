@@ -65,4 +65,36 @@ describe('Bm25Index', () => {
     const index = indexOf(texts);
     expect(index.idf(analyze('Zhuhai')[0]!)).toBeGreaterThan(index.idf(analyze('Xiaomi')[0]!));
   });
+
+  it("lets a passage's neighbours and its article title lift it above an isolated passage with the same words", () => {
+    const plain = { k1: 1.2, b: 0.5, windowWeight: 0, articleWeight: 0 };
+    const withContext = { ...plain, windowWeight: 1, articleWeight: 0.5 };
+    const build = (params: typeof plain) => {
+      const index = new Bm25Index(params);
+      // Article A: the question's other words sit in the next passage and in the title.
+      index.add(1, analyze('Le club a été fondé en 1970 par des ouvriers.'), { article: 'a', ord: 0, title: analyze('Paris Saint-Germain') });
+      index.add(2, analyze('Le Paris Saint-Germain joue au Parc des Princes.'), { article: 'a', ord: 1, title: analyze('Paris Saint-Germain') });
+      // Article B: the same words in the passage, nothing around it.
+      index.add(3, analyze('Ce club a été fondé en 1970.'), { article: 'b', ord: 0, title: analyze('Sport à Lyon') });
+      index.add(4, analyze('Les vendanges commencent en septembre.'), { article: 'b', ord: 1, title: analyze('Sport à Lyon') });
+      return index;
+    };
+    const query = analyze('En quelle année le club du Paris Saint-Germain a-t-il été fondé ?');
+    const order = (params: typeof plain) => build(params).search(query, 10).map((h) => h.label);
+    // Alone, passage 3 wins: the same question words in a shorter passage.
+    expect(order(plain).indexOf(3)).toBeLessThan(order(plain).indexOf(1));
+    // With context, passage 1 wins: "Paris Saint-Germain" is in its neighbour and its article's title.
+    expect(order(withContext).indexOf(1)).toBeLessThan(order(withContext).indexOf(3));
+    // Coverage stays the passage's own share of the question.
+    const hit = build(withContext).search(query, 10).find((h) => h.label === 1)!;
+    expect(hit.coverage).toBeLessThan(1);
+  });
+
+  it('never returns a passage that holds no question word itself, whatever its context', () => {
+    const index = new Bm25Index({ k1: 1.2, b: 0.5, windowWeight: 1, articleWeight: 1 });
+    index.add(1, analyze('Le Paris Saint-Germain joue au Parc des Princes.'), { article: 'a', ord: 0 });
+    index.add(2, analyze('Les vendanges commencent en septembre.'), { article: 'a', ord: 1 });
+    expect(index.search(analyze('Parc des Princes'), 10).map((h) => h.label)).toEqual([1]);
+  });
 });
+

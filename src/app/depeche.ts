@@ -44,6 +44,15 @@ export interface FoundPassage {
   score: number;
 }
 
+/** A ranked passage as the evaluation harness sees it: where it sits in its article's stored text. */
+export interface RankedPassage {
+  articleId: string;
+  start: number;
+  end: number;
+  score: number;
+  coverage: number;
+}
+
 export interface ArticleInput {
   /** File name as given (its extension decides the format). */
   name: string;
@@ -171,6 +180,32 @@ export class Depeche {
     });
     timings.composeMs = performance.now() - t;
     return { answer, timings };
+  }
+
+  /**
+   * Answers a question and also returns the ranked passages the answer was composed from (the
+   * evaluation harness scores both from one retrieval, exactly as `ask` runs it).
+   */
+  async askRanked(rawQuestion: string, limit = 10): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings }> {
+    const timings: AskTimings = { embedMs: 0, searchMs: 0, composeMs: 0 };
+    const check = checkQuestion(rawQuestion);
+    const snapshot = this.snapshot;
+    if (!check.ok || !snapshot) return { ...(await this.askTimed(rawQuestion)), ranked: [] };
+    const { ranked, terms } = await this.rank(snapshot, check.question, timings);
+    const t = performance.now();
+    const answer = composeAnswer(check.question, terms, ranked, snapshot, {
+      minRelevance: this.config.retrieval.minRelevance,
+      maxQuotes: this.config.retrieval.maxQuotes,
+    });
+    timings.composeMs = performance.now() - t;
+    const top = ranked.slice(0, limit).map((r) => ({
+      articleId: r.passage.articleId,
+      start: r.passage.start,
+      end: r.passage.end,
+      score: r.score,
+      coverage: r.coverage,
+    }));
+    return { answer, ranked: top, timings };
   }
 
   /** The passages that best match a question, without composing an answer (Discord's /sources). */

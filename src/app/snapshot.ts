@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bm25Index } from '../core/bm25.ts';
+import { analyze } from '../core/text/analyze.ts';
 import type { CorpusView } from '../core/retrieve.ts';
 import type { Article, Passage } from '../core/types.ts';
 import type { Config } from '../config.ts';
@@ -63,10 +64,12 @@ export class IndexSnapshot implements CorpusView {
       ]),
     );
     const passages = new Map<number, Passage>();
-    const lexical = new Bm25Index();
+    const lexical = new Bm25Index(config.retrieval.bm25);
+    // The lexical leg also scores each passage's neighbours and its whole article, title included.
+    const titles = new Map(state.articles.map((a) => [a.id, a.title ? analyze(a.title) : []]));
     for (const p of state.passages) {
       passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
-      lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '));
+      lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '), { article: p.articleId, ord: p.ord, title: titles.get(p.articleId) });
     }
     return new IndexSnapshot(m, articles, passages, lexical, dense);
   }

@@ -5,6 +5,8 @@ import type { Article, Passage, ScoredPassage } from './types.ts';
 /** Nearest passages by vector similarity (cosine, higher is closer). */
 export interface DenseSearch {
   search(vector: Float32Array, k: number): LegHit[];
+  /** Similarity of the vector to given passages (exact), so lexical candidates get a dense score too. */
+  similarities?(vector: Float32Array, labels: readonly number[]): LegHit[];
 }
 
 /** What retrieval and answering read: one consistent generation of the index. */
@@ -30,6 +32,12 @@ export function retrieve(
 ): ScoredPassage[] {
   const lexical = view.lexical.search(queryTerms, options.candidates);
   const dense = queryVector && options.denseWeight > 0 ? view.dense.search(queryVector, options.candidates) : [];
+  if (queryVector && dense.length > 0 && view.dense.similarities) {
+    // The lexical candidates the vector search did not return are scored exactly: every candidate
+    // then has a graded dense score, instead of 0 for all but the few both legs found.
+    const have = new Set(dense.map((h) => h.label));
+    dense.push(...view.dense.similarities(queryVector, lexical.filter((h) => !have.has(h.label)).map((h) => h.label)));
+  }
   const coverage = new Map(lexical.map((h) => [h.label, h.coverage]));
   const ranked: ScoredPassage[] = [];
   for (const hit of fuseScores(lexical, dense, options.denseWeight)) {

@@ -84,6 +84,27 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ label, score: 1 - distances[i]! }));
   }
 
+  /** Cosine similarity of `vector` to each of these stored passages (those no longer stored are left out). */
+  similarities(vector: Float32Array, labels: readonly number[]): LegHit[] {
+    const out: LegHit[] = [];
+    for (const label of labels) {
+      let point: number[];
+      try {
+        point = this.index.getPoint(label);
+      } catch {
+        continue; // deleted or never added
+      }
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < point.length; i++) {
+        dot += point[i]! * vector[i]!;
+        norm += point[i]! * point[i]!;
+      }
+      out.push({ label, score: norm > 0 ? dot / Math.sqrt(norm) : 0 });
+    }
+    return out;
+  }
+
   /** Writes the index durably under `path` (via a temporary file) and returns its checksum. */
   save(path: string): string {
     const tmp = `${path}.tmp-${process.pid}`;
