@@ -3,8 +3,10 @@ import { Events, type Client } from 'discord.js';
 import { Depeche, type DepecheOptions } from '../app/depeche.ts';
 import type { ReindexProgress, ReindexReport } from '../app/indexer.ts';
 import { loadConfig } from '../config.ts';
+import { loadIngestSettings } from '../ingest/config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createClient } from './client.ts';
+import { startFeedPoller, stopFeedPoller } from './commands/admin-url-feed.ts';
 import { commands } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
 import type { BotContext, BotSettings } from './context.ts';
@@ -44,6 +46,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   // Configuration errors surface before anything is opened.
   const discord = loadDiscordConfig(env, 'start');
   const config = loadConfig(env, options.cwd);
+  const ingest = loadIngestSettings(env);
   const depeche = await Depeche.open(config, { ...options.depeche, logger: log });
   const ctx: BotContext = {
     depeche,
@@ -75,6 +78,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   }
   const user = client.user!;
   log.info('bot.ready', { userId: user.id, username: user.username, guilds: client.guilds.cache.size });
+  startFeedPoller(ctx, { client, settings: ingest });
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -83,6 +87,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
       const finished = await ctx.inFlight.drain(options.shutdownGraceMs ?? 5000);
       if (!finished) log.warn('shutdown.requests_cut', { inFlight: ctx.inFlight.size });
       if (depeche.isReindexing) log.warn('shutdown.reindex_interrupted', { note: 'the previous index stays usable; the next start resumes the work' });
+      await stopFeedPoller(depeche);
       const closed = await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
       if (!closed) log.warn('shutdown.close_timeout', { ms: CLOSE_TIMEOUT_MS });
       await client.destroy();

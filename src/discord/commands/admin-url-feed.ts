@@ -34,9 +34,9 @@ const MAX_CHOICES = 25;
 // Settings and the feed service of a running bot
 
 let settingsCache: IngestSettings | null = null;
-/** FETCH_* and FEED_* from the environment, read once (tests pass their own to startFeedPoller). */
-function ingestSettings(): IngestSettings {
-  return (settingsCache ??= loadIngestSettings());
+/** The settings the bot's poller was started with, else FETCH_* and FEED_* from the environment. */
+function ingestSettings(depeche: Depeche): IngestSettings {
+  return services.get(depeche)?.settings ?? (settingsCache ??= loadIngestSettings());
 }
 
 const services = new WeakMap<Depeche, { service: FeedService; settings: IngestSettings }>();
@@ -61,7 +61,7 @@ export function startFeedPoller(ctx: Pick<BotContext, 'depeche' | 'log'>, option
     existing.service.start();
     return existing.service;
   }
-  const settings = options.settings ?? ingestSettings();
+  const settings = options.settings ?? ingestSettings(ctx.depeche);
   const channelId = settings.feeds.noticeChannelId;
   const post = options.post ?? (options.client && channelId ? noticePoster(options.client, channelId, ctx.log) : undefined);
   const service = FeedService.open(ctx.depeche, settings, {
@@ -87,7 +87,7 @@ export async function stopFeedPoller(depeche: Depeche): Promise<void> {
 function feedService(ctx: Pick<BotContext, 'depeche' | 'log'>): { service: FeedService; settings: IngestSettings } {
   let entry = services.get(ctx.depeche);
   if (!entry) {
-    const settings = ingestSettings();
+    const settings = ingestSettings(ctx.depeche);
     entry = { service: FeedService.open(ctx.depeche, settings, { log: ctx.log }), settings };
     services.set(ctx.depeche, entry);
   }
@@ -125,7 +125,7 @@ export const urlSource: AddSource = {
       fields: { url },
       fetch: async (): Promise<FetchedArticle & { replace: boolean }> => {
         try {
-          const page = await preparePage(url, ingestSettings().fetch, ctx.depeche);
+          const page = await preparePage(url, ingestSettings(ctx.depeche).fetch, ctx.depeche);
           return { name: page.fileName, bytes: page.input.bytes, replace: true };
         } catch (error) {
           const failure = failureOf(url, error);
@@ -169,7 +169,7 @@ export async function addFromUrl(interaction: ChatInputCommandInteraction, ctx: 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   let outcome: PageOutcome;
   try {
-    const page = await preparePage(url, ingestSettings().fetch, ctx.depeche);
+    const page = await preparePage(url, ingestSettings(ctx.depeche).fetch, ctx.depeche);
     await edit(interaction, `Article récupéré : ${page.article.title ? `**${fitQuote(page.article.title, 200)}**` : '(sans titre)'} — indexation en cours…`);
     [outcome] = (await storePages(ctx.depeche, [page])) as [PageOutcome];
   } catch (error) {

@@ -8,6 +8,7 @@
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../context.ts';
+import { feedPart } from './admin-url-feed.ts';
 import { add } from './admin/add.ts';
 import { list, status } from './admin/inspect.ts';
 import { reindex } from './admin/reindex.ts';
@@ -15,7 +16,7 @@ import { remove } from './admin/remove.ts';
 import { allowed, privateReply, REFUSED, type AdminPart } from './admin/shared.ts';
 
 /** The parts of /admin, in the order Discord lists them. */
-export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status];
+export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feedPart];
 
 export function buildAdmin(parts: readonly AdminPart[]): Command {
   const data = new SlashCommandBuilder()

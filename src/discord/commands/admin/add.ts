@@ -10,6 +10,7 @@ import { progressEditor } from '../../progress-editor.ts';
 import { Refusal } from '../../refusal.ts';
 import { renderAddResult, renderProgress } from '../../render-admin.ts';
 import { fitQuote } from '../../render.ts';
+import { urlSource } from '../admin-url-feed.ts';
 import { BUSY, edit, privateReply, type AdminPart } from './shared.ts';
 
 /** An article's bytes, ready for Depeche.addArticles: the file name's extension picks the parser. */
@@ -69,7 +70,7 @@ export const fileSource: AddSource = {
 };
 
 /** Every source of /admin add, in the order their options are shown. */
-export const ADD_SOURCES: AddSource[] = [fileSource];
+export const ADD_SOURCES: AddSource[] = [fileSource, urlSource];
 
 export const add: AdminPart = {
   name: 'add',
