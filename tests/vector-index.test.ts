@@ -187,4 +187,23 @@ describe('VectorIndex files', () => {
     expect(index.search(vectors[150]!, 1)[0]!.label).toBe(labelOf(150));
     expect(() => index.add(1, new Float32Array(31))).toThrow(/dimensions/);
   });
+
+  it('scores given labels from the loaded file exactly as from memory, leaving out deleted and unknown ones', () => {
+    const vectors = unitVectors(300, 48, 37);
+    const built = VectorIndex.create(48, 100, PARAMS); // grown twice: records keep their places
+    vectors.forEach((v, i) => built.add(labelOf(i), v));
+    for (const i of [3, 40, 299]) built.remove(labelOf(i));
+    const path = join(dir, 'similarities.hnsw');
+    const checksum = built.save(path);
+    const loaded = VectorIndex.load(path, checksum, 48, PARAMS, 3);
+    const query = unitVectors(1, 48, 38)[0]!;
+    const labels = [...[0, 3, 7, 40, 150, 298, 299].map(labelOf), 123_456];
+    const fromFile = loaded.similarities(query, labels);
+    expect(fromFile).toEqual(built.similarities(query, labels));
+    expect(fromFile.map((h) => h.label)).toEqual([0, 7, 150, 298].map(labelOf));
+    expect(fromFile[0]!.score).toBeCloseTo(vectors[0]!.reduce((s, x, j) => s + x * query[j]!, 0), 5);
+    loaded.remove(labelOf(7)); // removed after loading
+    loaded.add(labelOf(300), vectors[1]!); // added after loading
+    expect(loaded.similarities(query, [labelOf(7), labelOf(300)]).map((h) => h.label)).toEqual([labelOf(300)]);
+  });
 });

@@ -176,13 +176,25 @@ export interface BenchResults {
   langchain?: LangChainRun;
   langchainControl?: LangChainRun;
   scale?: ScaleRow[];
+  /** Sections taken from earlier runs (--include), and which. */
+  mergedFrom?: Record<string, string>;
   durationsMs: Record<string, number>;
 }
 
-/** Adds the index-scale rows of earlier runs (--include) that this run did not measure. */
+const SECTIONS = ['ingest', 'coldStart', 'queries', 'recall', 'memory', 'langchain', 'langchainControl'] as const;
+
+/**
+ * Adds what earlier runs (--include) measured and this one did not: whole sections, and index-scale
+ * rows of other sizes. The report names the run each came from.
+ */
 function mergeScale(results: BenchResults): void {
   for (const file of values.include) {
     const earlier = JSON.parse(readFileSync(resolve(file), 'utf8')) as BenchResults;
+    for (const key of SECTIONS) {
+      if (results[key] !== undefined || earlier[key] === undefined) continue;
+      (results as unknown as Record<string, unknown>)[key] = earlier[key];
+      (results.mergedFrom ??= {})[key] = `${file} (${earlier.startedAt})`;
+    }
     for (const row of earlier.scale ?? []) {
       if (results.scale?.some((r) => r.size === row.size)) continue;
       (results.scale ??= []).push({ ...row, from: row.from ?? `${file} (${earlier.startedAt})` });

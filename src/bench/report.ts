@@ -24,6 +24,7 @@ export function formatReport(r: BenchResults): string {
   out.push(`- Model: ${r.setup.model} (offline, ${r.setup.modelDir}), batch ${r.setup.embedding.batchSize}, passages ≤ ${r.setup.embedding.maxPassageTokens} tokens, overlap ${r.setup.embedding.overlapTokens}.`);
   out.push(`- Corpus: ${r.setup.corpus}.`);
   out.push(`- Questions: ${r.setup.questionCount} — ${r.setup.questions}; ${r.setup.warmup} other titles as warm-up.`);
+  if (r.mergedFrom) out.push(`- Sections measured by earlier runs (ratios across runs are less reliable): ${Object.entries(r.mergedFrom).map(([k, v]) => `${k} from ${v}`).join('; ')}.`);
   out.push(`- HNSW: M ${r.setup.hnsw.m}, efConstruction ${r.setup.hnsw.efConstruction}, efSearch ${r.setup.hnsw.efSearch}; ${r.setup.retrieval.candidates} candidates per leg.`);
 
   if (r.coldStart) {
