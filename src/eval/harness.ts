@@ -182,9 +182,12 @@ function piafGold(data: EvalDataset, texts: Map<string, string>): Map<string, Go
     const text = texts.get(a.id);
     let cursor = 0;
     for (const p of a.paragraphs ?? []) {
-      const at = text === undefined ? -1 : text.indexOf(p.text, cursor);
-      paragraphAt.set(p.id, at < 0 ? null : { start: at, end: at + p.text.length });
-      if (at >= 0) cursor = at + p.text.length;
+      // Cleaning drops whitespace at line ends (and blank lines): look for the paragraph without it.
+      const trimmed = p.text.trim();
+      const lead = p.text.length - p.text.trimStart().length;
+      const at = text === undefined ? -1 : text.indexOf(trimmed, cursor);
+      paragraphAt.set(p.id, at < 0 ? null : { start: at - lead, end: at + trimmed.length });
+      if (at >= 0) cursor = at + trimmed.length;
     }
   }
   const gold = new Map<string, Gold>();
@@ -287,23 +290,24 @@ export function dedupeArticles(ranked: readonly RankedPassage[]): RankedPassage[
 async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[], texts: Map<string, string>, mode: Mode): Promise<ModeResult> {
   const questions = sample(all, options.limit);
   const answerable = questions.filter((q) => q.found);
-  const hits = new Map(CUTS.map((c) => [c, 0]));
+  const cuts = [...new Set([...CUTS, options.k])].sort((a, b) => a - b);
+  const hits = new Map(cuts.map((c) => [c, 0]));
   let mrr = 0;
   let right = 0;
   let found = 0;
   const started = performance.now();
   for (const q of questions) {
-    const { answer, ranked } = await app.askRanked(q.question, 10);
+    const { answer, ranked } = await app.askRanked(q.question, Math.max(options.k, 10));
     if (isHit(q, answer)) right++;
     if (!q.found) continue;
     if (answer.found) found++;
     const rank = firstRank(ranked, (p) => q.articles.includes(p.articleId) && q.quoteContains.some((key) => (texts.get(p.articleId) ?? '').slice(p.start, p.end).includes(key)));
-    for (const c of CUTS) if (rank !== null && rank <= c) hits.set(c, hits.get(c)! + 1);
-    if (rank !== null) mrr += 1 / rank;
+    for (const c of cuts) if (rank !== null && rank <= c) hits.set(c, hits.get(c)! + 1);
+    if (rank !== null && rank <= 10) mrr += 1 / rank;
   }
   const seconds = (performance.now() - started) / 1000;
   const n = Math.max(answerable.length, 1);
-  return {
+  const result: ModeResult = {
     dataset: 'seed',
     split: options.split,
     mode,
@@ -316,6 +320,8 @@ async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[]
     found: round(found / n),
     answersRight: `${right}/${questions.length}`,
   };
+  if (!CUTS.includes(options.k)) result[`recall@${options.k}`] = round(hits.get(options.k)! / n);
+  return result;
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
