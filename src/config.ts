@@ -127,7 +127,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
 }
 
-function num(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A number from the environment within [min, max], or `fallback` when unset. */
+export function num(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -137,7 +138,8 @@ function num(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A whole number from the environment within [min, max], or `fallback` when unset. */
+export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = num(env, name, fallback, min, max);
   if (!Number.isInteger(value)) throw new ConfigError(name, `must be a whole number, got "${env[name]}"`);
   return value;

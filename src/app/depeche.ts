@@ -26,6 +26,8 @@ export interface DepecheOptions {
   /** Run query embedding in the calling thread (tests with the hash embedder); default: a worker. */
   inlineQueryEmbedder?: boolean;
   logger?: Logger;
+  /** Start loading the embedding model at once (front ends about to answer questions). */
+  preloadModel?: boolean;
 }
 
 export interface AskTimings {
@@ -115,11 +117,16 @@ export class Depeche {
   private constructor(readonly config: Config, private readonly options: DepecheOptions) {
     this.spec = options.embedder ?? { kind: 'transformers', config: config.embedding };
     this.log = options.logger ?? silentLogger;
-    this.snapshot = this.loadSnapshot();
+    this.snapshot = null;
   }
 
   static async open(config: Config, options: DepecheOptions = {}): Promise<Depeche> {
-    return new Depeche(config, options);
+    const app = new Depeche(config, options);
+    // The model loads on its own thread while this one reads the index: cold start is the longer
+    // of the two, not their sum. A failure here surfaces again on the first question.
+    if (options.preloadModel && config.retrieval.denseWeight > 0) app.embedder().catch(() => undefined);
+    app.snapshot = app.loadSnapshot();
+    return app;
   }
 
   /** The model the configuration asks for (what a fresh index would be built with). */

@@ -10,7 +10,7 @@ const atImports = performance.now();
 
 const question = process.argv[2] ?? 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
 const config = loadConfig();
-const app = await Depeche.open(config);
+const app = await Depeche.open(config, { preloadModel: true }); // as `npm run ask` does
 const atOpen = performance.now();
 const stale = app.needsReindex();
 const atCheck = performance.now();

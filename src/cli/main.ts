@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
   const logger = createLogger(parseLevel(process.env.LOG_LEVEL ?? 'warn'));
-  const app = await Depeche.open(config, { logger });
+  const app = await Depeche.open(config, { logger, preloadModel: command === 'ask' });
   const progress = progressReporter();
   try {
     switch (command) {

@@ -47,7 +47,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   const discord = loadDiscordConfig(env, 'start');
   const config = loadConfig(env, options.cwd);
   const ingest = loadIngestSettings(env);
-  const depeche = await Depeche.open(config, { ...options.depeche, logger: log });
+  const depeche = await Depeche.open(config, { preloadModel: true, ...options.depeche, logger: log });
   const ctx: BotContext = {
     depeche,
     config: discord,

@@ -1,5 +1,5 @@
 /** Settings for fetching pages and following feeds, read from the environment (see .env.example). */
-import { ConfigError } from '../config.ts';
+import { ConfigError, int, num } from '../config.ts';
 
 export interface FetchSettings {
   /** Host names or IP addresses exempt from the private-address refusal (lowercase). */
@@ -53,20 +53,4 @@ export function loadIngestSettings(env: Env = process.env): IngestSettings {
       noticeChannelId: channel,
     },
   };
-}
-
-function num(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be a number between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = num(env, name, fallback, min, max);
-  if (!Number.isInteger(value)) throw new ConfigError(name, `must be a whole number, got "${env[name]}"`);
-  return value;
 }
