@@ -131,19 +131,20 @@ async function run(
     else keep.add(old.id);
   };
 
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     onProgress({ phase: 'scan', done: i, total: files.length });
+    if (i % 25 === 24) await yieldToEventLoop(); // parsing and cutting thousands of files: let questions through
     const id = articleIdFromPath(file.path);
     const owner = owners.get(id);
     if (owner !== undefined) {
       failed.push({ file: file.path, reason: `same article id "${id}" as ${owner}: rename one of the two files` });
-      return;
+      continue;
     }
     owners.set(id, file.path);
     const old = storedByPath.get(file.path);
     if (!recutAll && old && old.fileSize === file.size && old.fileMtime === file.mtimeMs) {
       keep.add(old.id);
-      return;
+      continue;
     }
     let bytes: Buffer;
     try {
@@ -151,13 +152,13 @@ async function run(
     } catch (error) {
       failed.push({ file: file.path, reason: `unreadable: ${(error as Error).message}` });
       if (old) keepPrevious(old);
-      return;
+      continue;
     }
     const fileHash = sha256(bytes);
     if (!recutAll && old && old.fileHash === fileHash) {
       keep.add(old.id);
       touched.push({ id: old.id, fileMtime: file.mtimeMs });
-      return;
+      continue;
     }
     try {
       const article = prepareArticle(file, id, bytes, fileHash);
@@ -167,7 +168,7 @@ async function run(
       failed.push({ file: file.path, reason: error.reason });
       if (old) keepPrevious(old);
     }
-  });
+  }
   onProgress({ phase: 'scan', done: files.length, total: files.length });
 
   const changedIds = new Set(prepared.map((p) => p.article.id));
