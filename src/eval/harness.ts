@@ -219,10 +219,8 @@ async function scoreDataset(
   );
   const gold = data.name === 'piaf' ? piafGold(data, texts) : null;
   const k = options.k;
-  const cuts = [...new Set([...CUTS, k])].sort((a, b) => a - b);
-  const hits = new Map(cuts.map((c) => [c, 0]));
-  const paragraphHits = new Map(cuts.map((c) => [c, 0]));
-  let mrr = 0;
+  const tally = new RankTally(k);
+  const paragraphTally = new RankTally(k);
   let found = 0;
   let contains = 0;
   const started = performance.now();
@@ -235,13 +233,12 @@ async function scoreDataset(
       const g = gold.get(q.id)!;
       rank = firstRank(ranked, (p) => p.articleId === q.goldArticle && g.spans.some((s) => overlaps(p, s)));
       const pRank = firstRank(ranked, (p) => p.articleId === q.goldArticle && g.paragraph !== null && overlaps(p, g.paragraph));
-      for (const c of cuts) if (pRank !== null && pRank <= c) paragraphHits.set(c, paragraphHits.get(c)! + 1);
+      paragraphTally.add(pRank);
       if (quotesGold(answer, q, g.answers)) contains++;
     } else {
       rank = firstRank(dedupeArticles(ranked), (p) => p.articleId === q.goldArticle);
     }
-    for (const c of cuts) if (rank !== null && rank <= c) hits.set(c, hits.get(c)! + 1);
-    if (rank !== null && rank <= 10) mrr += 1 / rank;
+    tally.add(rank);
     if ((i + 1) % 1000 === 0) log(`${mode}: ${i + 1}/${queries.length} queries`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -251,17 +248,13 @@ async function scoreDataset(
     split: options.split,
     mode,
     queries: queries.length,
-    'recall@1': round(hits.get(1)! / n),
-    'recall@5': round(hits.get(5)! / n),
-    'recall@10': round(hits.get(10)! / n),
-    'mrr@10': round(mrr / n),
+    ...tally.metrics(n),
     qps: Math.round((queries.length / seconds) * 10) / 10,
     found: round(found / n),
   };
-  if (!cuts.every((c) => CUTS.includes(c))) result[`recall@${k}`] = round(hits.get(k)! / n);
   if (gold) {
     result.answerContainsGold = round(contains / n);
-    result.paragraphRecall = Object.fromEntries(cuts.map((c) => [`recall@${c}`, round(paragraphHits.get(c)! / n)]));
+    result.paragraphRecall = paragraphTally.recalls(n);
   }
   return result;
 }
@@ -290,9 +283,7 @@ export function dedupeArticles(ranked: readonly RankedPassage[]): RankedPassage[
 async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[], texts: Map<string, string>, mode: Mode): Promise<ModeResult> {
   const questions = sample(all, options.limit);
   const answerable = questions.filter((q) => q.found);
-  const cuts = [...new Set([...CUTS, options.k])].sort((a, b) => a - b);
-  const hits = new Map(cuts.map((c) => [c, 0]));
-  let mrr = 0;
+  const tally = new RankTally(options.k);
   let right = 0;
   let found = 0;
   const started = performance.now();
@@ -302,8 +293,7 @@ async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[]
     if (!q.found) continue;
     if (answer.found) found++;
     const rank = firstRank(ranked, (p) => q.articles.includes(p.articleId) && q.quoteContains.some((key) => (texts.get(p.articleId) ?? '').slice(p.start, p.end).includes(key)));
-    for (const c of cuts) if (rank !== null && rank <= c) hits.set(c, hits.get(c)! + 1);
-    if (rank !== null && rank <= 10) mrr += 1 / rank;
+    tally.add(rank);
   }
   const seconds = (performance.now() - started) / 1000;
   const n = Math.max(answerable.length, 1);
@@ -312,16 +302,40 @@ async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[]
     split: options.split,
     mode,
     queries: questions.length,
-    'recall@1': round(hits.get(1)! / n),
-    'recall@5': round(hits.get(5)! / n),
-    'recall@10': round(hits.get(10)! / n),
-    'mrr@10': round(mrr / n),
+    ...tally.metrics(n),
     qps: Math.round((questions.length / seconds) * 10) / 10,
     found: round(found / n),
     answersRight: `${right}/${questions.length}`,
   };
-  if (!CUTS.includes(options.k)) result[`recall@${options.k}`] = round(hits.get(options.k)! / n);
   return result;
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Where each query's first right passage ranked, tallied into recall at 1, 5, 10 (and k) and MRR@10. */
+class RankTally {
+  private readonly cuts: number[];
+  private readonly hits: Map<number, number>;
+  private reciprocalRanks = 0;
+
+  constructor(k: number) {
+    this.cuts = [...new Set([...CUTS, k])].sort((a, b) => a - b);
+    this.hits = new Map(this.cuts.map((c) => [c, 0]));
+  }
+
+  add(rank: number | null): void {
+    if (rank === null) return;
+    for (const c of this.cuts) if (rank <= c) this.hits.set(c, this.hits.get(c)! + 1);
+    if (rank <= 10) this.reciprocalRanks += 1 / rank;
+  }
+
+  /** recall@c for every cut, over n queries. */
+  recalls(n: number): Record<`recall@${number}`, number> {
+    return Object.fromEntries(this.cuts.map((c) => [`recall@${c}`, round(this.hits.get(c)! / n)]));
+  }
+
+  metrics(n: number): Pick<ModeResult, 'recall@1' | 'recall@5' | 'recall@10' | 'mrr@10'> & Record<`recall@${number}`, number> {
+    const r = this.recalls(n);
+    return { ...r, 'recall@1': r['recall@1']!, 'recall@5': r['recall@5']!, 'recall@10': r['recall@10']!, 'mrr@10': round(this.reciprocalRanks / n) };
+  }
+}
