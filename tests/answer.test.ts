@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { composeAnswer, expectedAnswer, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
+import { answerText, composeAnswer, expectedAnswer, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
 import { Bm25Index } from '../src/core/bm25.ts';
 import { retrieve, type CorpusView } from '../src/core/retrieve.ts';
 import { analyze } from '../src/core/text/analyze.ts';
-import type { Article, Passage } from '../src/core/types.ts';
+import type { Article, Citation, Passage } from '../src/core/types.ts';
 
 function article(id: string, text: string, meta: Partial<Article> = {}): Article {
   return { id, path: `${id}.md`, text, title: null, source: null, url: null, published: null, language: 'fr', ...meta };
@@ -87,7 +87,7 @@ describe('composeAnswer', () => {
   it('says plainly that nothing was found for an off-topic question, and quotes nothing', () => {
     for (const q of ['Quelle est la recette de la tarte Tatin ?', 'Qui a gagné le match hier soir ?']) {
       const answer = ask(corpus([A, B, C, D]), q);
-      expect(answer).toEqual({ question: q, found: false, answer: NOT_FOUND_ANSWER, citations: [] });
+      expect(answer).toEqual({ question: q, found: false, answer: NOT_FOUND_ANSWER, quotes: [], citations: [] });
     }
   });
 
@@ -104,6 +104,75 @@ describe('composeAnswer', () => {
   it('never gives more quotes than asked', () => {
     const answer = ask(corpus([A, B, D]), 'Xiaomi Microsoft Alibaba Meizu smartphones brevets', 1);
     expect(answer.answer.split('\n').filter((l) => l.startsWith('«'))).toHaveLength(1);
+  });
+});
+
+const PATENTS = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
+const A_QUOTE = 'Microsoft vient de vendre 1 500 brevets au chinois Xiaomi avec la signature d’un partenariat stratégique.';
+
+describe('composeAnswer: the structure front ends render', () => {
+  it('gives quote groups in order, each citing its citations by 0-based index, every citation exactly once', () => {
+    const cases: [Article[], string][] = [
+      [[A, B, C], PATENTS],
+      [[A, C, D], 'Quel montant Alibaba a-t-il investi dans Meizu ?'],
+      [[A, B, D], 'Xiaomi Microsoft Alibaba Meizu smartphones brevets'],
+    ];
+    for (const [articles, question] of cases) {
+      const answer = ask(corpus(articles), question);
+      expect(answer.found, question).toBe(true);
+      expect(answer.quotes.length, question).toBeGreaterThan(0);
+      expect(answer.quotes.flatMap((g) => g.citations)).toEqual(answer.citations.map((_, i) => i));
+      for (const group of answer.quotes) {
+        // A group quotes its first citation, and is dated by that citation's article.
+        const quoted = answer.citations[group.citations[0]!]!;
+        expect(group.quote).toBe(quoted.quote);
+        expect(group.published).toBe(quoted.published);
+      }
+    }
+  });
+
+  it('a fact two articles state is one group citing both, dated by the article it quotes', () => {
+    const answer = ask(corpus([A, B, C]), PATENTS);
+    expect(answer.quotes).toEqual([{ quote: A_QUOTE, citations: [0, 1], published: '2016-06-01' }]);
+    expect(answer.citations.map((c) => c.articleId)).toEqual(['a', 'b']);
+    // The date is the quoted article's, not the corroborating one's.
+    const undated = ask(corpus([{ ...A, published: null }, { ...B, published: '2016-06-02' }, C]), PATENTS);
+    expect(undated.quotes).toEqual([{ quote: A_QUOTE, citations: [0, 1], published: null }]);
+    expect(undated.citations[1]!.published).toBe('2016-06-02');
+  });
+
+  it('the answer text is the structure rendered, byte for byte as the CLI and JSON have always printed it', () => {
+    const corroborated = ask(corpus([A, B, C]), PATENTS);
+    expect(corroborated.answer).toBe(answerText(corroborated.quotes, corroborated.citations));
+    expect(corroborated.answer).toBe(
+      `« ${A_QUOTE} » [1][2]\n\nSources :\n` +
+        '[1] Xiaomi signe un accord avec Microsoft — Le Journal — 2016-06-01 — https://example.org/a\n' +
+        '[2] Selon nos informations, Xiaomi acquiert environ 1 500 brevets de Microsoft et…',
+    );
+    const twoQuotes = ask(corpus([A, C, D]), 'Quel montant Alibaba a-t-il investi dans Meizu ?');
+    expect(twoQuotes.answer).toBe(answerText(twoQuotes.quotes, twoQuotes.citations));
+    expect(twoQuotes.answer).toBe(
+      '« Selon un communiqué commun, Alibaba investit 590 millions de dollars dans Meizu. » [1]\n' +
+        '« Alibaba a annoncé un investissement dans Meizu, sans en détailler les modalités. » [2]\n\n' +
+        'Sources :\n[1] Alibaba investit dans Meizu\n[2] Alibaba investit dans Meizu',
+    );
+  });
+
+  it('answerText numbers citations from 1 in the quote lines and lists each one as a source', () => {
+    const cite = (articleId: string, quote: string, over: Partial<Citation> = {}): Citation => ({
+      articleId, title: `Titre ${articleId}`, source: null, url: null, published: null, quote, score: 1, ...over,
+    });
+    const citations = [cite('x', 'Première phrase.', { source: 'AFP', published: '2024-01-02' }), cite('y', 'Même chose.'), cite('x', 'Autre phrase.')];
+    const text = answerText(
+      [
+        { quote: 'Première phrase.', citations: [0, 1], published: '2024-01-02' },
+        { quote: 'Autre phrase.', citations: [2], published: null },
+      ],
+      citations,
+    );
+    expect(text).toBe(
+      '« Première phrase. » [1][2]\n« Autre phrase. » [3]\n\nSources :\n[1] Titre x — AFP — 2024-01-02\n[2] Titre y\n[3] Titre x',
+    );
   });
 });
 

@@ -133,6 +133,8 @@ describe('ask', () => {
     expect(quotesPart).toMatch(/« [^»]+ » \[\d+\]/);
     expect(sourcesPart).toMatch(/^\[1\] .+/m);
     expect(sourcesPart).toContain('Le fabricant Chinois de smartphones Xiaomi signe un accord avec Microsoft');
+    // Text and JSON print the same answer: the text is the JSON's `answer`, nothing more.
+    expect(out).toBe(`${oneJson(await cli(['ask', '--json', MICROSOFT_QUESTION])).answer}\n`);
   });
 });
 

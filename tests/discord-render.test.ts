@@ -5,7 +5,7 @@ import dotenv from 'dotenv';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
-import { NOT_FOUND_ANSWER } from '../src/core/answer.ts';
+import { answerText, NOT_FOUND_ANSWER, notFound } from '../src/core/answer.ts';
 import type { Answer, Citation } from '../src/core/types.ts';
 import { ConfigError } from '../src/config.ts';
 import { allowedAttachmentOrigins, AttachmentError, checkAttachment, downloadAttachment } from '../src/discord/attachments.ts';
@@ -25,9 +25,10 @@ function citation(i: number, quote: string, over: Partial<Citation> = {}): Citat
   return { articleId: `a${i}`, title: `Titre ${i}`, source: 'Le Monde', url: `https://example.org/${i}`, published: '2016-05-10', quote, score: 1, ...over };
 }
 
+/** A found answer quoting each citation once, in order. */
 function answerOf(citations: Citation[], question = 'Combien de brevets ?'): Answer {
-  const lines = citations.map((c, i) => `« ${c.quote} » [${i + 1}]`);
-  return { question, found: true, answer: [...lines, '', 'Sources :', ...citations.map((c, i) => `[${i + 1}] ${c.title}`)].join('\n'), citations };
+  const quotes = citations.map((c, i) => ({ quote: c.quote, citations: [i], published: c.published }));
+  return { question, found: true, answer: answerText(quotes, citations), quotes, citations };
 }
 
 /** The quoted texts of a rendered message, unescaped, with the "[…]" marks removed. */
@@ -43,6 +44,10 @@ describe('render: answers', () => {
       question: 'q',
       found: true,
       answer: '« Q1 est vraie. » [1][2]\n« Q2 aussi. » [3]\n\nSources :\n[1] x\n[2] y\n[3] z',
+      quotes: [
+        { quote: 'Q1 est vraie.', citations: [0, 1], published: '2016-05-10' },
+        { quote: 'Q2 aussi.', citations: [2], published: '2016-05-10' },
+      ],
       citations: [citation(1, 'Q1 est vraie.'), citation(2, 'Q1 bis.'), citation(1, 'Q2 aussi.')],
     };
     const [content, ...rest] = renderAnswer(a, { showQuestion: false });
@@ -54,8 +59,37 @@ describe('render: answers', () => {
     expect(content!.match(/Titre 1/g)).toHaveLength(1);
   });
 
+  it('renders from the quote groups, never from the answer text', () => {
+    // The text says nothing of the quotes: only the structure can give the grouping and the numbers.
+    const a: Answer = {
+      question: 'Combien de brevets ?',
+      found: true,
+      answer: 'Un texte pour le terminal, sans aucune citation.',
+      quotes: [
+        { quote: 'Microsoft vend 1 500 brevets à Xiaomi.', citations: [0, 1], published: '2016-06-01' },
+        { quote: 'Xiaomi vise l’Europe.', citations: [2], published: '2016-05-10' },
+      ],
+      citations: [
+        citation(1, 'Microsoft vend 1 500 brevets à Xiaomi.'),
+        citation(2, 'Xiaomi acquiert environ 1 500 brevets.'),
+        citation(1, 'Xiaomi vise l’Europe.'),
+      ],
+    };
+    const [content, ...rest] = renderAnswer(a, { showQuestion: false });
+    expect(rest).toEqual([]);
+    expect(content!.split('\n').filter((l) => l.startsWith('«'))).toEqual([
+      '« Microsoft vend 1 500 brevets à Xiaomi. » [1][2]',
+      '« Xiaomi vise l’Europe. » [1]',
+    ]);
+    // The corroborating citation is a source, not a quote of its own.
+    expect(content).not.toContain('Xiaomi acquiert');
+    expect(content).not.toContain('sans aucune citation');
+    expect(content).toContain('[2] **Titre 2**');
+    expect(content).not.toContain('[3]');
+  });
+
   it('not found: the plain message, no citation, no sources', () => {
-    const [content, ...rest] = renderAnswer({ question: 'Quel temps ?', found: false, answer: NOT_FOUND_ANSWER, citations: [] }, { showQuestion: false });
+    const [content, ...rest] = renderAnswer(notFound('Quel temps ?'), { showQuestion: false });
     expect(rest).toEqual([]);
     expect(content).toBe(NOT_FOUND_ANSWER);
   });
@@ -100,7 +134,7 @@ describe('render: answers', () => {
 
   it('a question with @everyone, user and role mentions is quoted back harmlessly', () => {
     const question = '@everyone @here <@123456789012345678> <@!123456789012345678> <@&456789012345678901> qui a gagné ?';
-    const [content] = renderAnswer({ question, found: false, answer: NOT_FOUND_ANSWER, citations: [] }, { showQuestion: true });
+    const [content] = renderAnswer(notFound(question), { showQuestion: true });
     expect(content).not.toMatch(/@everyone|@here|<@!?\d|<@&\d/);
     expect(content).toContain('everyone');
     expect(content).toContain('456789012345678901');

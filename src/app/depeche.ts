@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { composeAnswer, NOT_FOUND_ANSWER } from '../core/answer.ts';
+import { composeAnswer, NOT_FOUND_ANSWER, notFound } from '../core/answer.ts';
 import { ArticleError, articleIdFromPath, parseArticle } from '../core/article.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
@@ -170,12 +170,12 @@ export class Depeche {
   async askTimed(rawQuestion: string): Promise<{ answer: Answer; timings: AskTimings }> {
     const timings: AskTimings = { embedMs: 0, searchMs: 0, composeMs: 0 };
     const check = checkQuestion(rawQuestion);
-    if (!check.ok) return { answer: { question: rawQuestion, found: false, answer: check.message, citations: [] }, timings };
+    if (!check.ok) return { answer: notFound(rawQuestion, check.message), timings };
     const question = check.question;
     const snapshot = this.snapshot;
     if (!snapshot) {
       return {
-        answer: { question, found: false, answer: 'Le corpus n’est pas encore indexé : un administrateur doit lancer une indexation.', citations: [] },
+        answer: notFound(question, 'Le corpus n’est pas encore indexé : un administrateur doit lancer une indexation.'),
         timings,
       };
     }

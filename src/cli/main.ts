@@ -7,9 +7,11 @@ import dotenv from 'dotenv';
 import { Depeche, type ArticleInput } from '../app/depeche.ts';
 import { isArticleFile } from '../app/corpus.ts';
 import type { ReindexReport } from '../app/indexer.ts';
+import type { Answer } from '../core/types.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger, parseLevel } from '../log.ts';
 import { progressReporter } from './progress.ts';
+import { renderAnswerJson, renderAnswerText } from './render.ts';
 import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
 
 const USAGE = `usage:
@@ -68,8 +70,7 @@ async function ask(app: Depeche, args: string[], progress: ReturnType<typeof pro
   const updated = await app.ensureIndex(progress);
   progress.end();
   if (updated) process.stderr.write(`index updated: ${describeReport(updated)}\n`);
-  const print = (answer: Awaited<ReturnType<Depeche['ask']>>) =>
-    process.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${answer.answer}\n`);
+  const print = (answer: Answer) => process.stdout.write(`${values.json ? renderAnswerJson(answer) : renderAnswerText(answer)}\n`);
   if (!values.stdin) {
     print(await app.ask(positionals.join(' ')));
     return 0;

@@ -1,7 +1,7 @@
 import { analyze } from './text/analyze.ts';
 import { splitSentences } from './text/sentences.ts';
 import type { CorpusView } from './retrieve.ts';
-import type { Answer, Article, Citation, ScoredPassage } from './types.ts';
+import type { Answer, Article, Citation, QuoteGroup, ScoredPassage } from './types.ts';
 
 export interface AnswerOptions {
   /** Minimum share of the question's weighted terms a passage (and a quoted sentence) must hold. */
@@ -25,7 +25,8 @@ interface Candidate {
   score: number;
 }
 
-interface QuoteGroup {
+/** Sentences that state one claim: the best one is quoted, the others corroborate it. */
+interface Claim {
   primary: Candidate;
   /** Other articles that state the same thing: cited with the quote, not quoted again. */
   corroborating: Candidate[];
@@ -33,8 +34,8 @@ interface QuoteGroup {
 
 /**
  * Builds an extractive answer: the sentences that best answer the question, verbatim from the stored
- * article text, each followed by its citation numbers, then the list of sources. It never writes a
- * fact of its own: when nothing relevant is found, it says so.
+ * article text, each with the citations that state it. It never writes a fact of its own: when
+ * nothing relevant is found, it says so.
  */
 export function composeAnswer(
   question: string,
@@ -45,22 +46,37 @@ export function composeAnswer(
 ): Answer {
   const weights = view.lexical.queryWeights(queryTerms);
   const candidates = quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question));
-  const groups = groupClaims(candidates, options.maxQuotes);
-  if (groups.length === 0) return { question, found: false, answer: NOT_FOUND_ANSWER, citations: [] };
+  const claims = groupClaims(candidates, options.maxQuotes);
+  if (claims.length === 0) return notFound(question);
 
   const citations: Citation[] = [];
-  const lines: string[] = [];
-  for (const group of groups) {
-    const markers: string[] = [];
-    for (const c of [group.primary, ...group.corroborating]) {
+  const quotes: QuoteGroup[] = [];
+  for (const claim of claims) {
+    const cited: number[] = [];
+    for (const c of [claim.primary, ...claim.corroborating]) {
+      cited.push(citations.length);
       citations.push(citationOf(c));
-      markers.push(`[${citations.length}]`);
     }
-    lines.push(`« ${citations[citations.length - markers.length]!.quote} » ${markers.join('')}`);
+    const quoted = citations[cited[0]!]!;
+    quotes.push({ quote: quoted.quote, citations: cited, published: quoted.published });
   }
+  return { question, found: true, answer: answerText(quotes, citations), quotes, citations };
+}
+
+/** An answer that quotes nothing; `message` says why (nothing relevant, a refused question, no index yet). */
+export function notFound(question: string, message: string = NOT_FOUND_ANSWER): Answer {
+  return { question, found: false, answer: message, quotes: [], citations: [] };
+}
+
+/**
+ * The plain text of a found answer (its `answer` field, what the CLI prints): one `« quote » [1][2]`
+ * line per quote group, numbers being 1-based positions in `citations`, then a blank line,
+ * `Sources :` and one `[n] title — outlet — date — link` line per citation.
+ */
+export function answerText(quotes: readonly QuoteGroup[], citations: readonly Citation[]): string {
+  const lines = quotes.map((q) => `« ${q.quote} » ${q.citations.map((i) => `[${i + 1}]`).join('')}`);
   const sources = citations.map((c, i) => `[${i + 1}] ${describeSource(c)}`);
-  const answer = [...lines, '', 'Sources :', ...sources].join('\n');
-  return { question, found: true, answer, citations };
+  return [...lines, '', 'Sources :', ...sources].join('\n');
 }
 
 /** One line naming where a quote comes from: title, outlet, date, link (unknown parts left out). */
@@ -139,8 +155,8 @@ export function expectedAnswer(question: string): AnswerType {
   return null;
 }
 
-function groupClaims(candidates: Candidate[], maxQuotes: number): QuoteGroup[] {
-  const groups: QuoteGroup[] = [];
+function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
+  const groups: Claim[] = [];
   const best = candidates[0]?.coverage ?? 0;
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));

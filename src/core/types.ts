@@ -54,9 +54,28 @@ export interface Citation {
   score: number;
 }
 
+/**
+ * One statement of the answer: a verbatim quote and every citation that states it (the first is the
+ * article quoted; the others are articles that say the same thing, each with its own quote).
+ */
+export interface QuoteGroup {
+  /** Verbatim text of the quoted sentence: the `quote` of its first citation. */
+  quote: string;
+  /** 0-based indices into `Answer.citations`, the quoted article's first. Never empty. */
+  citations: number[];
+  /** Publication date (YYYY-MM-DD) of the quoted article, or null when it is unknown. */
+  published: string | null;
+}
+
 export interface Answer {
   question: string;
   found: boolean;
+  /**
+   * The answer as plain text (the CLI's output and the JSON contract's `answer`): when found, rendered
+   * from `quotes` and `citations` by `answerText`; when not, the message saying why.
+   */
   answer: string;
+  /** The answer's statements in order; empty when nothing was found. Front ends render from these. */
+  quotes: QuoteGroup[];
   citations: Citation[];
 }

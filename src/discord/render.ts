@@ -6,7 +6,7 @@
  * Limits hold by construction: every line is bounded, quotes get a share of the room left once
  * the question and the sources are counted, and lines are packed into as few messages as needed.
  */
-import type { Answer, Citation } from '../core/types.ts';
+import type { Answer } from '../core/types.ts';
 import type { FoundPassage } from '../app/depeche.ts';
 
 /** Discord's limit on a message's content (characters). */
@@ -41,7 +41,7 @@ interface SourceItem {
 /** The answer as one or more message contents (more only when one cannot hold it readably). */
 export function renderAnswer(answer: Answer, options: RenderOptions): string[] {
   const header = options.showQuestion ? questionLine(answer.question) : null;
-  if (!answer.found || answer.citations.length === 0) return pack(compact([header, escapeText(answer.answer)]));
+  if (!answer.found || answer.quotes.length === 0) return pack(compact([header, escapeText(answer.answer)]));
   const { quotes, sources } = quotesOfAnswer(answer);
   return renderQuotes(header, null, quotes, sources);
 }
@@ -70,24 +70,15 @@ export function renderPassages(
 }
 
 /**
- * The answer's quote groups, read from its text (`« quote » [1][2]` lines, see core/answer.ts), with
- * sources de-duplicated by article so one article is listed once.
+ * The answer's quote groups with their source numbers, sources de-duplicated by article so one
+ * article is listed once (the answer's own text numbers every citation).
  */
 function quotesOfAnswer(answer: Answer): { quotes: QuoteItem[]; sources: SourceItem[] } {
-  const groups: number[][] = [];
-  for (const line of answer.answer.split('\n')) {
-    if (!line.startsWith('«')) continue;
-    const markers = /»\s*((?:\[\d+\])+)\s*$/.exec(line)?.[1];
-    if (!markers) continue;
-    const numbers = [...markers.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]) - 1);
-    if (numbers.every((i) => answer.citations[i] !== undefined)) groups.push(numbers);
-  }
-  // An answer text in another shape still renders: one quote per citation.
-  if (groups.length === 0) answer.citations.forEach((_, i) => groups.push([i]));
-
   const byArticle = new Map<string, number>();
   const sources: SourceItem[] = [];
-  const sourceOf = (c: Citation): number => {
+  const sourceOf = (index: number): number => {
+    const c = answer.citations[index];
+    if (!c) throw new Error(`a quote cites citation ${index}, which the answer does not have`);
     let n = byArticle.get(c.articleId);
     if (n === undefined) {
       sources.push(c);
@@ -95,10 +86,7 @@ function quotesOfAnswer(answer: Answer): { quotes: QuoteItem[]; sources: SourceI
     }
     return n;
   };
-  const quotes = groups.map((group) => ({
-    text: answer.citations[group[0]!]!.quote,
-    refs: [...new Set(group.map((i) => sourceOf(answer.citations[i]!)))],
-  }));
+  const quotes = answer.quotes.map((group) => ({ text: group.quote, refs: [...new Set(group.citations.map(sourceOf))] }));
   return { quotes, sources };
 }
 
