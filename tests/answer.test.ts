@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText, composeAnswer, expectedAnswer, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
+import { answerText, composeAnswer, expectedAnswer, latestFirst, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
 import { Bm25Index } from '../src/core/bm25.ts';
 import { retrieve, type CorpusView } from '../src/core/retrieve.ts';
 import { analyze } from '../src/core/text/analyze.ts';
@@ -136,24 +136,29 @@ describe('composeAnswer: the structure front ends render', () => {
     expect(answer.quotes).toEqual([{ quote: A_QUOTE, citations: [0, 1], published: '2016-06-01' }]);
     expect(answer.citations.map((c) => c.articleId)).toEqual(['a', 'b']);
     // The date is the quoted article's, not the corroborating one's.
-    const undated = ask(corpus([{ ...A, published: null }, { ...B, published: '2016-06-02' }, C]), PATENTS);
-    expect(undated.quotes).toEqual([{ quote: A_QUOTE, citations: [0, 1], published: null }]);
-    expect(undated.citations[1]!.published).toBe('2016-06-02');
+    const older = ask(corpus([A, { ...B, published: '2016-05-30' }, C]), PATENTS);
+    expect(older.quotes).toEqual([{ quote: A_QUOTE, citations: [0, 1], published: '2016-06-01' }]);
+    expect(older.citations[1]!.published).toBe('2016-05-30');
+    // When the other article is newer and says it as well, the newer one is quoted, with its date.
+    const newer = ask(corpus([A, { ...B, published: '2016-06-02' }, C]), PATENTS);
+    expect(newer.quotes).toHaveLength(1);
+    expect(newer.quotes[0]!.published).toBe('2016-06-02');
+    expect(newer.citations.map((c) => c.articleId)).toEqual(['b', 'a']);
   });
 
   it('the answer text is the structure rendered, byte for byte as the CLI and JSON have always printed it', () => {
     const corroborated = ask(corpus([A, B, C]), PATENTS);
     expect(corroborated.answer).toBe(answerText(corroborated.quotes, corroborated.citations));
     expect(corroborated.answer).toBe(
-      `« ${A_QUOTE} » [1][2]\n\nSources :\n` +
+      `« ${A_QUOTE} » [1][2] — 1er juin 2016\n\nSources :\n` +
         '[1] Xiaomi signe un accord avec Microsoft — Le Journal — 2016-06-01 — https://example.org/a\n' +
         '[2] Selon nos informations, Xiaomi acquiert environ 1 500 brevets de Microsoft et…',
     );
     const twoQuotes = ask(corpus([A, C, D]), 'Quel montant Alibaba a-t-il investi dans Meizu ?');
     expect(twoQuotes.answer).toBe(answerText(twoQuotes.quotes, twoQuotes.citations));
     expect(twoQuotes.answer).toBe(
-      '« Selon un communiqué commun, Alibaba investit 590 millions de dollars dans Meizu. » [1]\n' +
-        '« Alibaba a annoncé un investissement dans Meizu, sans en détailler les modalités. » [2]\n\n' +
+      '« Selon un communiqué commun, Alibaba investit 590 millions de dollars dans Meizu. » [1] — date inconnue\n' +
+        '« Alibaba a annoncé un investissement dans Meizu, sans en détailler les modalités. » [2] — date inconnue\n\n' +
         'Sources :\n[1] Alibaba investit dans Meizu\n[2] Alibaba investit dans Meizu',
     );
   });
@@ -171,7 +176,7 @@ describe('composeAnswer: the structure front ends render', () => {
       citations,
     );
     expect(text).toBe(
-      '« Première phrase. » [1][2]\n« Autre phrase. » [3]\n\nSources :\n[1] Titre x — AFP — 2024-01-02\n[2] Titre y\n[3] Titre x',
+      '« Première phrase. » [1][2] — 2 janvier 2024\n« Autre phrase. » [3] — date inconnue\n\nSources :\n[1] Titre x — AFP — 2024-01-02\n[2] Titre y\n[3] Titre x',
     );
   });
 });
@@ -186,5 +191,64 @@ describe('expectedAnswer', () => {
     ['Qui a révélé le mail ?', null],
   ])('%s → %s', (question, expected) => {
     expect(expectedAnswer(question)).toBe(expected);
+  });
+});
+
+describe('composeAnswer: news moves', () => {
+  const JAN = article('jan', 'L’usine de batteries de Vernay prévoit de créer 200 emplois d’ici deux ans, selon la direction du groupe.', {
+    title: 'Vernay : une usine de batteries annoncée', published: '2026-01-12',
+  });
+  const JUNE = article('june', 'La direction du groupe prévoit désormais de créer 450 emplois dans l’usine de batteries de Vernay.', {
+    title: 'Vernay : l’usine voit plus grand', published: '2026-06-15',
+  });
+  const OCT = article('oct', 'L’usine de batteries de Vernay ne prévoit plus que 300 emplois, a annoncé la direction du groupe.', {
+    title: 'Vernay : l’usine revoit ses ambitions', published: '2026-10-20',
+  });
+  const UNDATED = article('undated', 'L’usine de batteries de Vernay prévoit de créer 500 emplois, affirme la direction du groupe.', {
+    title: 'Vernay : les chiffres de l’usine',
+  });
+  const JOBS = 'Combien d’emplois l’usine de batteries de Vernay prévoit-elle ?';
+
+  it('quotes the latest figure first, then the earlier ones with their dates, never merged as one claim', () => {
+    const answer = ask(corpus([JAN, OCT, C, JUNE]), JOBS);
+    expect(answer.found).toBe(true);
+    expect(answer.quotes.map((q) => q.published)).toEqual(['2026-10-20', '2026-06-15', '2026-01-12']);
+    expect(answer.quotes[0]!.quote).toContain('300 emplois');
+    // Each figure is its own quote, cited by its own article only.
+    expect(answer.quotes.every((q) => q.citations.length === 1)).toBe(true);
+    expect(answer.answer.split('\n')[0]).toMatch(/300 emplois.* » \[1\] — 20 octobre 2026$/);
+    expect(answer.answer).toContain('» [2] — 15 juin 2026');
+  });
+
+  it('never takes an undated article for the latest', () => {
+    const answer = ask(corpus([UNDATED, JAN]), JOBS);
+    expect(answer.quotes.map((q) => q.published)).toEqual(['2026-01-12', null]);
+    expect(answer.answer).toContain('— date inconnue');
+  });
+
+  it('keeps a clearly better answer first, however old', () => {
+    const OLD = article('old', 'Le maire de Vernay, Paul Rivière, a inauguré la médiathèque municipale en présence du préfet.', {
+      published: '2019-03-02',
+    });
+    const NEW = article('new', 'À Vernay, la médiathèque municipale organise un festival de la bande dessinée cet été.', {
+      published: '2026-06-01',
+    });
+    const answer = ask(corpus([NEW, OLD]), 'Qui a inauguré la médiathèque municipale de Vernay ?');
+    expect(answer.quotes[0]!.published).toBe('2019-03-02');
+    expect(answer.quotes[0]!.quote).toContain('Paul Rivière');
+  });
+
+  it('recency reorders only near-ties, and nothing when no candidate is dated', () => {
+    const ranked = [
+      { evidence: 1, score: 1, article: { published: null } },
+      { evidence: 0.95, score: 0.95, article: { published: null } },
+    ];
+    expect(latestFirst(ranked)).toEqual(ranked);
+    const mixed = [
+      { evidence: 1, score: 1.2, article: { published: '2020-01-01' } },
+      { evidence: 0.95, score: 0.95, article: { published: '2024-01-01' } },
+      { evidence: 0.4, score: 0.9, article: { published: '2026-01-01' } },
+    ];
+    expect(latestFirst(mixed).map((c) => c.article.published)).toEqual(['2024-01-01', '2020-01-01', '2026-01-01']);
   });
 });

@@ -78,8 +78,8 @@ describe('render: answers', () => {
     const [content, ...rest] = renderAnswer(a, { showQuestion: false });
     expect(rest).toEqual([]);
     expect(content!.split('\n').filter((l) => l.startsWith('«'))).toEqual([
-      '« Microsoft vend 1 500 brevets à Xiaomi. » [1][2]',
-      '« Xiaomi vise l’Europe. » [1]',
+      '« Microsoft vend 1 500 brevets à Xiaomi. » [1][2] — *1er juin 2016*',
+      '« Xiaomi vise l’Europe. » [1] — *10 mai 2016*',
     ]);
     // The corroborating citation is a source, not a quote of its own.
     expect(content).not.toContain('Xiaomi acquiert');

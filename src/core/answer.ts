@@ -1,4 +1,5 @@
 import { analyze } from './text/analyze.ts';
+import { formatPublished } from './time/format-date.ts';
 import { splitSentences } from './text/sentences.ts';
 import type { CorpusView } from './retrieve.ts';
 import type { Answer, Article, Citation, QuoteGroup, ScoredPassage } from './types.ts';
@@ -22,6 +23,8 @@ interface Candidate {
   end: number;
   terms: Set<string>;
   coverage: number;
+  /** What the sentence itself shows: coverage, plus a bonus when it holds the kind of answer asked for. */
+  evidence: number;
   score: number;
 }
 
@@ -45,7 +48,7 @@ export function composeAnswer(
   options: AnswerOptions,
 ): Answer {
   const weights = view.lexical.queryWeights(queryTerms);
-  const candidates = quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question));
+  const candidates = latestFirst(quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question)));
   const claims = groupClaims(candidates, options.maxQuotes);
   if (claims.length === 0) return notFound(question);
 
@@ -69,12 +72,13 @@ export function notFound(question: string, message: string = NOT_FOUND_ANSWER): 
 }
 
 /**
- * The plain text of a found answer (its `answer` field, what the CLI prints): one `« quote » [1][2]`
- * line per quote group, numbers being 1-based positions in `citations`, then a blank line,
- * `Sources :` and one `[n] title — outlet — date — link` line per citation.
+ * The plain text of a found answer (its `answer` field, what the CLI prints): one
+ * `« quote » [1][2] — 15 juin 2026` line per quote group, numbers being 1-based positions in
+ * `citations` and the date the quoted article's ("date inconnue" when it has none), then a blank
+ * line, `Sources :` and one `[n] title — outlet — date — link` line per citation.
  */
 export function answerText(quotes: readonly QuoteGroup[], citations: readonly Citation[]): string {
-  const lines = quotes.map((q) => `« ${q.quote} » ${q.citations.map((i) => `[${i + 1}]`).join('')}`);
+  const lines = quotes.map((q) => `« ${q.quote} » ${q.citations.map((i) => `[${i + 1}]`).join('')} — ${formatPublished(q.published)}`);
   const sources = citations.map((c, i) => `[${i + 1}] ${describeSource(c)}`);
   return [...lines, '', 'Sources :', ...sources].join('\n');
 }
@@ -117,7 +121,8 @@ function quotableSentences(
       // Among sentences that match equally, prefer the focused one that holds the kind of answer asked for.
       const focus = terms.size > 0 ? matchedCount(weights, terms) / terms.size : 0;
       const typed = expects !== null && ANSWER_PATTERNS[expects].test(text) ? TYPE_BONUS : 0;
-      out.push({ article, start, end, terms, coverage, score: coverage + typed + 0.1 * focus + 0.25 * hit.score });
+      const evidence = coverage + typed;
+      out.push({ article, start, end, terms, coverage, evidence, score: evidence + 0.1 * focus + 0.25 * hit.score });
     }
   }
   return out.sort((a, b) => b.score - a.score || a.start - b.start);
@@ -155,9 +160,45 @@ export function expectedAnswer(question: string): AnswerType {
   return null;
 }
 
+/**
+ * News changes: among sentences that answer about as well as the best one (their own evidence —
+ * the question's words they hold and the kind of answer asked for — within RECENCY_BAND of the
+ * best), the most recent article's come first, so a figure that moved is quoted as it stands now and
+ * the earlier ones follow with their dates. Undated articles are never taken for the latest. A
+ * clearly better sentence keeps its place whatever its age: recency only breaks near-ties. The
+ * passage scores are left out of the comparison: they are min-max normalised over the candidates, so
+ * two nearly equal passages can sit at 1 and 0.
+ */
+export function latestFirst<T extends { evidence: number; score: number; article: { published: string | null } }>(
+  candidates: readonly T[],
+): T[] {
+  let best = -Infinity;
+  for (const c of candidates) best = Math.max(best, c.evidence);
+  const band = candidates.filter((c) => c.evidence >= best - RECENCY_BAND);
+  if (!band.some((c) => c.article.published !== null)) return [...candidates];
+  const inBand = new Set(band);
+  const newestFirst = band.sort((a, b) => byDateDesc(a.article.published, b.article.published) || b.score - a.score);
+  return [...newestFirst, ...candidates.filter((c) => !inBand.has(c))];
+}
+
+/**
+ * Evidence distance (share of the question's weighted words, see quotableSentences) within which two
+ * sentences count as answering equally well. Tuned on the dated test corpus (README, "Time").
+ */
+export const RECENCY_BAND = 0.15;
+
+/** Newer first; an undated article after every dated one. */
+function byDateDesc(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? 1 : -1;
+}
+
 function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
   const groups: Claim[] = [];
-  const best = candidates[0]?.coverage ?? 0;
+  let best = 0;
+  for (const c of candidates) best = Math.max(best, c.coverage);
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));
     if (same) {
@@ -171,8 +212,12 @@ function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
   return groups;
 }
 
-/** Two sentences state the same thing when they share most content terms, or a number and several terms. */
+/**
+ * Two sentences state the same thing when they share most content terms, or a number and several
+ * terms — never when each gives a figure the other does not (200 jobs then 450: the story moved).
+ */
 function sameClaim(a: Candidate, b: Candidate): boolean {
+  if (differentFigures(a.terms, b.terms)) return false;
   let shared = 0;
   let sharedNumber = false;
   for (const t of a.terms) {
@@ -182,6 +227,13 @@ function sameClaim(a: Candidate, b: Candidate): boolean {
   }
   const similarity = shared / Math.max(1, Math.min(a.terms.size, b.terms.size));
   return similarity >= 0.6 || (sharedNumber && similarity >= 0.3);
+}
+
+function differentFigures(a: Set<string>, b: Set<string>): boolean {
+  const figures = (terms: Set<string>) => [...terms].filter((t) => /\d/.test(t));
+  const fa = figures(a);
+  const fb = figures(b);
+  return fa.some((t) => !b.has(t)) && fb.some((t) => !a.has(t));
 }
 
 function citationOf(c: Candidate): Citation {

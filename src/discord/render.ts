@@ -8,6 +8,7 @@
  */
 import type { Answer } from '../core/types.ts';
 import type { FoundPassage } from '../app/depeche.ts';
+import { formatPublished } from '../core/time/format-date.ts';
 
 /** Discord's limit on a message's content (characters). */
 export const MAX_CONTENT = 2000;
@@ -25,10 +26,11 @@ export interface RenderOptions {
   showQuestion: boolean;
 }
 
-/** One quote and the numbers of the sources it comes from. */
+/** One quote, the numbers of the sources it comes from, and its article's publication date. */
 interface QuoteItem {
   text: string;
   refs: number[];
+  published: string | null;
 }
 
 interface SourceItem {
@@ -64,7 +66,7 @@ export function renderPassages(
       sources.push(p);
       order.set(p.articleId, (n = sources.length));
     }
-    return { text: p.text, refs: [n] };
+    return { text: p.text, refs: [n], published: p.published };
   });
   return renderQuotes(header, `**Passages trouvés (${quotes.length}) :**`, quotes, sources);
 }
@@ -86,14 +88,19 @@ function quotesOfAnswer(answer: Answer): { quotes: QuoteItem[]; sources: SourceI
     }
     return n;
   };
-  const quotes = answer.quotes.map((group) => ({ text: group.quote, refs: [...new Set(group.citations.map(sourceOf))] }));
+  const quotes = answer.quotes.map((group) => ({
+    text: group.quote,
+    refs: [...new Set(group.citations.map(sourceOf))],
+    published: group.published,
+  }));
   return { quotes, sources };
 }
 
 function renderQuotes(header: string | null, intro: string | null, quotes: QuoteItem[], sources: SourceItem[]): string[] {
   const sourceLines = sources.map((s, i) => `[${i + 1}] ${sourceLine(s)}`);
   const sourcesBlock = ['**Sources :**', ...sourceLines].join('\n');
-  const markers = quotes.map((q) => q.refs.map((n) => `[${n}]`).join(''));
+  // Every quote says when it was published: news moves, and an old figure must look old.
+  const markers = quotes.map((q) => `${q.refs.map((n) => `[${n}]`).join('')} — *${formatPublished(q.published)}*`);
   // Room for the quote texts once everything else of a single message is counted.
   const fixed =
     (header ? header.length + 1 : 0) +
