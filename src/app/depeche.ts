@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { composeAnswer, NOT_FOUND_ANSWER } from '../core/answer.ts';
 import { ArticleError, articleIdFromPath, parseArticle } from '../core/article.ts';
+import { toFrontMatterMarkdown } from '../core/front-matter.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
 import { analyze } from '../core/text/analyze.ts';
@@ -414,7 +415,7 @@ export class Depeche {
       const ext = Object.keys(overrides).length > 0 ? '.md' : extname(name).toLowerCase();
       const fileName = input.replace === true ? `${stem}${ext}` : this.freeName(stem, ext);
       // With overrides the article is stored as Markdown with front matter; otherwise byte for byte.
-      const content = Object.keys(overrides).length > 0 ? toMarkdown({ ...parsed.meta, ...overrides }, parsed.body) : input.bytes;
+      const content = Object.keys(overrides).length > 0 ? toFrontMatterMarkdown({ ...parsed.meta, ...overrides }, parsed.body.trim()) : input.bytes;
       if (Object.keys(overrides).length > 0) parseArticle(fileName, Buffer.from(content)); // the stored file must parse too
       return { fileName, content, textHash: sha256(text) };
     } catch (error) {
@@ -435,16 +436,6 @@ export class Depeche {
 function restore(w: { absolute: string; previous: Buffer | null }): void {
   if (w.previous) writeFileAtomic(w.absolute, w.previous);
   else rmSync(w.absolute, { force: true });
-}
-
-function toMarkdown(meta: Partial<ArticleMeta>, body: string): string {
-  const lines = ['---'];
-  for (const key of ['title', 'source', 'url', 'published', 'language'] as const) {
-    const value = meta[key];
-    if (value) lines.push(`${key}: ${JSON.stringify(value)}`);
-  }
-  lines.push('---', '', body.trim(), '');
-  return lines.join('\n');
 }
 
 function summary(r: ReindexReport) {
