@@ -126,6 +126,11 @@ describe('parseArticle decoding', () => {
     expect(parsed.warnings).toEqual(['decoded as Windows-1252']);
   });
 
+  it('refuses a legacy file holding bytes Windows-1252 leaves undefined', () => {
+    // 0x81 and 0x9d have no character in Windows-1252: such a file is in another single-byte encoding.
+    expect(articleError(() => parseArticle('a.txt', latin1(`${text} l\x81\x9d`))).reason).toBe('unreadable encoding');
+  });
+
   it('rejects binary files', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
     expect(articleError(() => parseArticle('image.txt', png)).reason).toBe('binary file, not text');

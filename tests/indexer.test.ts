@@ -257,6 +257,58 @@ describe('reindex: one at a time', () => {
   });
 });
 
+describe('addArticles', () => {
+  it('stores a file given with metadata as Markdown whose indexed text is exactly the text given', async () => {
+    const ws = makeWorkspace({ articles: { 'voile.md': VOILE_ARTICLE } });
+    workspaces.push(ws);
+    // Plain text a Markdown reader would take for a heading, a list and emphasis.
+    const text = [
+      'Le phare de Kerbel rouvre ses portes au public',
+      '',
+      '# 1 : la lanterne, restaurée par *trois* artisans de la_commune, brille à nouveau.',
+      '- Les visites du phare reprennent le samedi, à [10 h] précises.',
+    ].join('\n');
+    const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    try {
+      const result = await app.addArticles([{ name: 'phare.txt', bytes: Buffer.from(text), overrides: { source: 'Ouest-Test', published: '2024-06-01' } }]);
+      expect(result.failed).toEqual([]);
+      expect(result.added.map((a) => [a.path, a.title, a.source, a.published])).toEqual([['phare.md', 'Le phare de Kerbel rouvre ses portes au public', 'Ouest-Test', '2024-06-01']]);
+      const stored = storedTexts(ws.config()).get('phare')!;
+      expect(stored).toContain('# 1 : la lanterne, restaurée par *trois* artisans de la_commune, brille à nouveau.');
+      expect(stored).toContain('- Les visites du phare reprennent le samedi, à [10 h] précises.');
+      expect(readFileSync(join(ws.corpusDir, 'phare.md'), 'utf8')).toMatch(/^---\ntitle: "Le phare de Kerbel rouvre ses portes au public"\nsource: "Ouest-Test"\npublished: "2024-06-01"\n---\n/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('puts the corpus folder back as it was when indexing fails', async () => {
+    const ws = makeWorkspace({ articles: { 'voile.md': VOILE_ARTICLE } });
+    workspaces.push(ws);
+    await index(ws);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    children.push(holder);
+    await new Promise((resolve) => holder.once('spawn', resolve));
+    writeFileSync(join(ws.embeddingsDir, 'reindex.lock'), JSON.stringify({ pid: holder.pid, since: '2030-01-01T00:00:00.000Z' }));
+    const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    try {
+      const replaced = VOILE_ARTICLE.replace('onze jours', 'douze jours');
+      const adding = app.addArticles([
+        { name: 'fromage.md', bytes: Buffer.from(FROMAGE_ARTICLE) },
+        { name: 'voile.md', bytes: Buffer.from(replaced), replace: true },
+      ]);
+      await expect(adding).rejects.toBeInstanceOf(LockedError);
+      expect(existsSync(join(ws.corpusDir, 'fromage.md'))).toBe(false);
+      expect(readFileSync(join(ws.corpusDir, 'voile.md'), 'utf8')).toBe(VOILE_ARTICLE);
+      await expect(app.removeArticle('voile')).rejects.toBeInstanceOf(LockedError);
+      expect(readFileSync(join(ws.corpusDir, 'voile.md'), 'utf8')).toBe(VOILE_ARTICLE);
+      expect(app.status().generation).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('reindex: model and index file', () => {
   it('rebuilds everything, with a note, when the index was built with another model', async () => {
     const ws = workspace();

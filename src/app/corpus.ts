@@ -1,5 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
+import { ArticleError, parseArticle } from '../core/article.ts';
+import { cleanArticleText } from '../core/text/clean.ts';
+import type { ArticleMeta } from '../core/types.ts';
+import { sha256 } from '../store/files.ts';
 
 /** File types an article may come in. */
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.txt'] as const;
@@ -38,4 +42,25 @@ export function listCorpusFiles(dir: string): CorpusFile[] {
 export function isArticleFile(name: string): boolean {
   if (/^readme\./i.test(name)) return false;
   return (ARTICLE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+}
+
+/** An article file read and cleaned: what the index stores of it. */
+export interface PreparedArticle {
+  meta: ArticleMeta;
+  /** The body as read (Markdown turned to text), before page boilerplate is removed. */
+  body: string;
+  /** The cleaned text passages are cut from and quotes taken from. */
+  text: string;
+  textHash: string;
+}
+
+/**
+ * Reads one article file as the index will: parses, cleans, and refuses it (ArticleError) when no
+ * article text is left. Used by the indexer and to validate files before they are stored.
+ */
+export function prepareArticle(fileName: string, bytes: Uint8Array): PreparedArticle {
+  const parsed = parseArticle(fileName, bytes);
+  const { text } = cleanArticleText(parsed.body);
+  if (text.trim() === '') throw new ArticleError(fileName, 'no article text left once page boilerplate is removed');
+  return { meta: parsed.meta, body: parsed.body, text, textHash: sha256(text) };
 }

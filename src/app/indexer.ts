@@ -1,10 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArticleError, articleIdFromPath, parseArticle } from '../core/article.ts';
+import { ArticleError, articleIdFromPath } from '../core/article.ts';
 import { analyze } from '../core/text/analyze.ts';
 import { chunkSentences } from '../core/text/chunk.ts';
-import { cleanArticleText } from '../core/text/clean.ts';
 import { splitSentences } from '../core/text/sentences.ts';
 import type { Config } from '../config.ts';
 import type { TokenizingEmbedder } from '../embed/embedder.ts';
@@ -13,13 +12,13 @@ import { sha256 } from '../store/files.ts';
 import { FileLock } from '../store/lock.ts';
 import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
 import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
-import { listCorpusFiles, type CorpusFile } from './corpus.ts';
+import { listCorpusFiles, prepareArticle, type CorpusFile, type PreparedArticle } from './corpus.ts';
 import { storePaths } from './paths.ts';
 
 /** Bump when cleaning, sentence splitting, chunking or analysis change: every article is cut again. */
 const PIPELINE_VERSION = 1;
 /** Vectors computed per embedder call; each batch is saved at once so a crash loses little work. */
-const EMBED_CHUNK = 64;
+export const EMBED_CHUNK = 64;
 /** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
 const MAX_TOMBSTONE_SHARE = 0.25;
 
@@ -67,6 +66,58 @@ interface Prepared {
   isNew: boolean;
 }
 
+type PassageCutter = (article: { id: string; text: string }) => StoredPassage[];
+
+/** How this run must go, from what the last committed generation says. */
+interface RunPlan {
+  manifest: Manifest | null;
+  chunking: string;
+  /** Cut every article again (full run, first run, other model or other passage settings). */
+  recutAll: boolean;
+  full: boolean;
+  notes: string[];
+}
+
+/** Phases 1-2: what the corpus folder holds compared with the index. */
+interface CorpusChanges {
+  /** New and changed articles, read, cleaned and cut (plus kept versions to re-cut on a full run). */
+  prepared: Prepared[];
+  /** Ids of indexed articles that stay as they are. */
+  keep: Set<string>;
+  /** Unchanged files whose modification time moved (the stored one is updated, nothing else). */
+  touched: { id: string; fileMtime: number }[];
+  failed: ArticleFailure[];
+  removedIds: string[];
+}
+
+/** Phase 3: which passages keep their label (and vector), which leave, which must be embedded. */
+interface PassagePlan {
+  nextLabel: number;
+  /** Stored passages of the changed and removed articles. */
+  oldPassages: Map<string, StoredPassage[]>;
+  removedLabels: number[];
+  /** Passages new to the index (a passage of an edited article whose text did not change is not). */
+  newPassages: StoredPassage[];
+}
+
+/** Phase 4: vectors for every passage the index file needs. */
+interface Embedded {
+  vectors: Map<string, Float32Array>;
+  reusedVectors: number;
+  embedded: number;
+  embedMs: number;
+}
+
+/** Phase 5: the index file of the new generation. */
+interface WrittenIndex {
+  generation: number;
+  dims: number;
+  indexFile: string;
+  indexSha256: string;
+  passages: number;
+  tombstones: number;
+}
+
 /**
  * Brings the index in line with the corpus folder: new and changed articles are cut and embedded,
  * removed ones leave the index, unchanged ones are not touched. The new state becomes visible in
@@ -94,6 +145,11 @@ export async function reindex(
   }
 }
 
+/**
+ * One reindex, phase by phase: scan the corpus → read and cut changed files → plan passages (reuse or
+ * re-embed) → embed (cached, in saved batches) → write the index file → commit. Nothing the current
+ * generation uses is modified before the commit.
+ */
 async function run(
   config: Config,
   embedder: TokenizingEmbedder,
@@ -102,7 +158,34 @@ async function run(
   onProgress: (p: ReindexProgress) => void,
 ): Promise<ReindexReport> {
   const started = performance.now();
-  const paths = storePaths(config);
+  const plan = planRun(config, embedder, store, options);
+  const changes = await scanCorpus(config, store, plan, passageCutter(config, embedder), onProgress);
+  const passages = planPassages(store, changes, plan);
+  const opened = openCurrentIndex(config, plan, passages);
+  const report = (generation: number, indexed: number, rebuilt: boolean, e: Omit<Embedded, 'vectors'>) =>
+    buildReport(embedder.modelId, plan, changes, { generation, passages: indexed, rebuiltIndex: rebuilt, ...e, durationMs: performance.now() - started });
+
+  if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !opened.rebuild) {
+    store.touchArticles(changes.touched);
+    // A run killed after its commit left its clean-up undone: finish it.
+    removeStaleIndexFiles(config.embeddingsDir, plan.manifest!.indexFile);
+    store.pruneVectors(embedder.modelId, false);
+    const unchanged = report(plan.manifest!.generation, plan.manifest!.passages, false, { reusedVectors: 0, embedded: 0, embedMs: 0 });
+    store.setReport(unchanged);
+    return unchanged;
+  }
+
+  // A rebuilt index file holds every passage; an updated one gets only the new ones.
+  const prepared = changes.prepared.flatMap((p) => p.passages);
+  const wanted = opened.rebuild ? [...keptPassages(store, changes), ...prepared] : passages.newPassages;
+  const embedded = await embedPassages(store, embedder, wanted, changes.prepared, plan.full, onProgress);
+  const written = await writeIndex(config, embedder.dims, plan, opened, wanted, passages, embedded.vectors, onProgress);
+  const done = report(written.generation, written.passages, opened.rebuild, embedded);
+  commitGeneration(config, embedder.modelId, store, plan, changes, passages, written, done, onProgress);
+  return done;
+}
+
+function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataStore, options: ReindexOptions): RunPlan {
   const notes: string[] = [];
   const manifest = store.manifest();
   const chunking = chunkingKey(config, embedder);
@@ -112,23 +195,22 @@ async function run(
   } else if (manifest && manifest.chunking !== chunking) {
     notes.push('passage settings changed since the last run; cutting every article again');
   }
+  return { manifest, chunking, recutAll, full: options.full === true, notes };
+}
 
-  // 1. Scan: which files are new, changed, unchanged, broken, gone.
+/** Phases 1-2: which files are new, changed, unchanged, broken, gone; the new and changed ones are read and cut. */
+async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, cut: PassageCutter, onProgress: (p: ReindexProgress) => void): Promise<CorpusChanges> {
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const failed: ArticleFailure[] = [];
-  const prepared: Prepared[] = [];
-  const keep = new Set<string>();
-  const touched: { id: string; fileMtime: number }[] = [];
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [] };
   const owners = new Map<string, string>();
-  const cut = passageCutter(config, embedder);
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
   const keepPrevious = (old: StoredArticle) => {
-    notes.push(`${old.path}: kept the previously indexed version`);
-    if (recutAll) prepared.push({ article: old, passages: cut(old), isNew: false });
-    else keep.add(old.id);
+    plan.notes.push(`${old.path}: kept the previously indexed version`);
+    if (plan.recutAll) changes.prepared.push({ article: old, passages: cut(old), isNew: false });
+    else changes.keep.add(old.id);
   };
 
   for (const [i, file] of files.entries()) {
@@ -137,51 +219,77 @@ async function run(
     const id = articleIdFromPath(file.path);
     const owner = owners.get(id);
     if (owner !== undefined) {
-      failed.push({ file: file.path, reason: `same article id "${id}" as ${owner}: rename one of the two files` });
+      changes.failed.push({ file: file.path, reason: `same article id "${id}" as ${owner}: rename one of the two files` });
       continue;
     }
     owners.set(id, file.path);
     const old = storedByPath.get(file.path);
-    if (!recutAll && old && old.fileSize === file.size && old.fileMtime === file.mtimeMs) {
-      keep.add(old.id);
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file.absolute);
-    } catch (error) {
-      failed.push({ file: file.path, reason: `unreadable: ${(error as Error).message}` });
-      if (old) keepPrevious(old);
-      continue;
-    }
-    const fileHash = sha256(bytes);
-    if (!recutAll && old && old.fileHash === fileHash) {
-      keep.add(old.id);
-      touched.push({ id: old.id, fileMtime: file.mtimeMs });
-      continue;
-    }
-    try {
-      const article = prepareArticle(file, id, bytes, fileHash);
-      prepared.push({ article, passages: cut(article), isNew: !old });
-    } catch (error) {
-      if (!(error instanceof ArticleError)) throw error;
-      failed.push({ file: file.path, reason: error.reason });
-      if (old) keepPrevious(old);
+    const outcome = readChangedFile(file, id, old, plan.recutAll);
+    switch (outcome.kind) {
+      case 'unchanged':
+        changes.keep.add(old!.id);
+        if (outcome.touched) changes.touched.push({ id: old!.id, fileMtime: file.mtimeMs });
+        break;
+      case 'read':
+        changes.prepared.push({ article: outcome.article, passages: cut(outcome.article), isNew: !old });
+        break;
+      case 'failed':
+        changes.failed.push(outcome.failure);
+        if (old) keepPrevious(old);
+        break;
     }
   }
   onProgress({ phase: 'scan', done: files.length, total: files.length });
 
-  const changedIds = new Set(prepared.map((p) => p.article.id));
-  const removedIds = stored.filter((a) => !keep.has(a.id) && !changedIds.has(a.id)).map((a) => a.id);
+  const changedIds = new Set(changes.prepared.map((p) => p.article.id));
+  changes.removedIds = stored.filter((a) => !changes.keep.has(a.id) && !changedIds.has(a.id)).map((a) => a.id);
+  return changes;
+}
 
-  // 2. Labels: an unchanged passage of an edited article keeps its label (and its vector in the index).
+type FileOutcome = { kind: 'unchanged'; touched: boolean } | { kind: 'read'; article: StoredArticle } | { kind: 'failed'; failure: ArticleFailure };
+
+/** One corpus file: unchanged (same size and time, or same bytes), or read into an article, or why not. */
+function readChangedFile(file: CorpusFile, id: string, old: StoredArticle | undefined, recutAll: boolean): FileOutcome {
+  if (!recutAll && old && old.fileSize === file.size && old.fileMtime === file.mtimeMs) return { kind: 'unchanged', touched: false };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.absolute);
+  } catch (error) {
+    return { kind: 'failed', failure: { file: file.path, reason: `unreadable: ${(error as Error).message}` } };
+  }
+  const fileHash = sha256(bytes);
+  if (!recutAll && old && old.fileHash === fileHash) return { kind: 'unchanged', touched: true };
+  try {
+    return { kind: 'read', article: storedArticle(file, id, prepareArticle(file.path, bytes), fileHash) };
+  } catch (error) {
+    if (!(error instanceof ArticleError)) throw error;
+    return { kind: 'failed', failure: { file: file.path, reason: error.reason } };
+  }
+}
+
+function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, fileHash: string): StoredArticle {
+  return {
+    id,
+    path: file.path,
+    ...prepared.meta,
+    text: prepared.text,
+    fileHash,
+    textHash: prepared.textHash,
+    fileSize: file.size,
+    fileMtime: file.mtimeMs,
+    indexedAt: new Date().toISOString(),
+  };
+}
+
+/** Phase 3: an unchanged passage of an edited article keeps its label (and its vector in the index). */
+function planPassages(store: MetadataStore, changes: CorpusChanges, plan: RunPlan): PassagePlan {
   let nextLabel = store.nextLabel();
   const oldPassages = new Map<string, StoredPassage[]>();
-  for (const id of [...changedIds, ...removedIds]) oldPassages.set(id, store.passagesOf(id));
+  for (const id of [...changes.prepared.map((p) => p.article.id), ...changes.removedIds]) oldPassages.set(id, store.passagesOf(id));
   const reused = new Set<number>();
-  for (const p of prepared) {
+  for (const p of changes.prepared) {
     const available = new Map<string, number[]>();
-    if (!recutAll) {
+    if (!plan.recutAll) {
       for (const old of oldPassages.get(p.article.id) ?? []) {
         available.set(old.hash, [...(available.get(old.hash) ?? []), old.label]);
       }
@@ -192,40 +300,50 @@ async function run(
       passage.label = label ?? nextLabel++;
     }
   }
-  const removedLabels = [...oldPassages.values()].flat().map((p) => p.label).filter((l) => !reused.has(l));
-  const newPassages = prepared.flatMap((p) => p.passages).filter((p) => !reused.has(p.label));
+  return {
+    nextLabel,
+    oldPassages,
+    removedLabels: [...oldPassages.values()].flat().map((p) => p.label).filter((l) => !reused.has(l)),
+    newPassages: changes.prepared.flatMap((p) => p.passages).filter((p) => !reused.has(p.label)),
+  };
+}
 
-  const nothingChanged = prepared.length === 0 && removedIds.length === 0;
+/** The current index file to update in place of a rebuild, or why it must be rebuilt. */
+function openCurrentIndex(config: Config, plan: RunPlan, passages: PassagePlan): { index: VectorIndex | null; rebuild: boolean } {
+  const { manifest } = plan;
   const paramsChanged = manifest !== null && (manifest.m !== config.hnsw.m || manifest.efConstruction !== config.hnsw.efConstruction);
-  let index: VectorIndex | null = null;
-  let rebuild = recutAll || paramsChanged;
-  if (!rebuild && manifest) {
-    const live = manifest.passages - removedLabels.length + newPassages.length;
-    if (manifest.tombstones + removedLabels.length > MAX_TOMBSTONE_SHARE * Math.max(live, 1)) rebuild = true;
+  if (plan.recutAll || paramsChanged || !manifest) return { index: null, rebuild: plan.recutAll || paramsChanged };
+  const live = manifest.passages - passages.removedLabels.length + passages.newPassages.length;
+  if (manifest.tombstones + passages.removedLabels.length > MAX_TOMBSTONE_SHARE * Math.max(live, 1)) return { index: null, rebuild: true };
+  try {
+    const index = VectorIndex.load(join(config.embeddingsDir, manifest.indexFile), manifest.indexSha256, manifest.dims, config.hnsw, manifest.tombstones);
+    return { index, rebuild: false };
+  } catch (error) {
+    if (!(error instanceof CorruptIndexError)) throw error;
+    plan.notes.push(`${error.message}: rebuilt it from the stored vectors`);
+    return { index: null, rebuild: true };
   }
-  if (!rebuild && manifest) {
-    try {
-      index = VectorIndex.load(join(config.embeddingsDir, manifest.indexFile), manifest.indexSha256, manifest.dims, config.hnsw, manifest.tombstones);
-    } catch (error) {
-      if (!(error instanceof CorruptIndexError)) throw error;
-      notes.push(`${error.message}: rebuilt it from the stored vectors`);
-      rebuild = true;
-    }
-  }
+}
 
-  if (nothingChanged && !rebuild) {
-    store.touchArticles(touched);
-    // A run killed after its commit left its clean-up undone: finish it.
-    removeStaleIndexFiles(config.embeddingsDir, manifest!.indexFile);
-    store.pruneVectors(embedder.modelId, false);
-    const report = finish(store, manifest!, 0, 0, 0, false);
-    return report;
-  }
+/** Stored passages of the articles this run does not touch (a rebuilt index needs them too). */
+function keptPassages(store: MetadataStore, changes: CorpusChanges): StoredPassage[] {
+  const changed = new Set([...changes.prepared.map((p) => p.article.id), ...changes.removedIds]);
+  return store.passages().filter((p) => !changed.has(p.articleId));
+}
 
-  // 3. Vectors: from the cache when this model already embedded the same text, else computed now.
-  const keptPassages = rebuild ? store.passages().filter((p) => !changedIds.has(p.articleId) && !removedIds.includes(p.articleId)) : [];
-  const wanted = rebuild ? [...keptPassages, ...prepared.flatMap((p) => p.passages)] : newPassages;
-  const vectors = options.full ? new Map<string, Float32Array>() : store.vectors(embedder.modelId, wanted.map((p) => p.hash));
+/**
+ * Phase 4: vectors from the cache when this model already embedded the same text, else computed now
+ * in batches of EMBED_CHUNK, each saved at once so a crash loses little work.
+ */
+async function embedPassages(
+  store: MetadataStore,
+  embedder: TokenizingEmbedder,
+  wanted: StoredPassage[],
+  prepared: Prepared[],
+  full: boolean,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<Embedded> {
+  const vectors = full ? new Map<string, Float32Array>() : store.vectors(embedder.modelId, wanted.map((p) => p.hash));
   const reusedVectors = vectors.size;
   const missing = uniqueTexts(wanted.filter((p) => !vectors.has(p.hash)), prepared, store);
   const embedStarted = performance.now();
@@ -241,11 +359,23 @@ async function run(
   }
   const embedMs = performance.now() - embedStarted;
   onProgress({ phase: 'embed', done: missing.length, total: missing.length });
+  return { vectors, reusedVectors, embedded: missing.length, embedMs };
+}
 
-  // 4. Index: a new file per generation; the current one is never modified in place.
-  const dims = embedder.dims;
-  let tombstones = manifest?.tombstones ?? 0;
-  if (rebuild || !index) {
+/** Phase 5: a new index file per generation; the current one is never modified in place. */
+async function writeIndex(
+  config: Config,
+  dims: number,
+  plan: RunPlan,
+  opened: { index: VectorIndex | null; rebuild: boolean },
+  wanted: StoredPassage[],
+  passages: PassagePlan,
+  vectors: Map<string, Float32Array>,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<WrittenIndex> {
+  let index = opened.index;
+  let tombstones = plan.manifest?.tombstones ?? 0;
+  if (opened.rebuild || !index) {
     index = VectorIndex.create(dims, Math.ceil(wanted.length * 1.1) + 16, config.hnsw);
     tombstones = 0;
     for (const [i, p] of wanted.entries()) {
@@ -256,122 +386,96 @@ async function run(
       index.add(p.label, vectors.get(p.hash)!);
     }
   } else {
-    for (const label of removedLabels) index.remove(label);
-    tombstones += removedLabels.length;
-    newPassages.forEach((p) => index!.add(p.label, vectors.get(p.hash)!));
+    for (const label of passages.removedLabels) index.remove(label);
+    tombstones += passages.removedLabels.length;
+    for (const p of passages.newPassages) index.add(p.label, vectors.get(p.hash)!);
   }
   onProgress({ phase: 'index', done: wanted.length, total: wanted.length });
-  const generation = (manifest?.generation ?? 0) + 1;
+  const generation = (plan.manifest?.generation ?? 0) + 1;
   const indexFile = `index-${String(generation).padStart(6, '0')}.hnsw`;
   const indexSha256 = index.save(join(config.embeddingsDir, indexFile));
   failpoint('after-index-write');
+  return { generation, dims, indexFile, indexSha256, passages: index.size, tombstones };
+}
 
-  // 5. Commit: articles, passages and manifest switch together.
+/** Phase 6: articles, passages, manifest and report switch together; then what no generation uses goes. */
+function commitGeneration(
+  config: Config,
+  model: string,
+  store: MetadataStore,
+  plan: RunPlan,
+  changes: CorpusChanges,
+  passages: PassagePlan,
+  written: WrittenIndex,
+  report: ReindexReport,
+  onProgress: (p: ReindexProgress) => void,
+): void {
   onProgress({ phase: 'commit', done: 0, total: 1 });
-  const next: Manifest = {
-    generation,
-    indexFile,
-    indexSha256,
-    model: embedder.modelId,
-    dims,
+  const manifest: Manifest = {
+    generation: written.generation,
+    indexFile: written.indexFile,
+    indexSha256: written.indexSha256,
+    model,
+    dims: written.dims,
     space: 'cosine',
     m: config.hnsw.m,
     efConstruction: config.hnsw.efConstruction,
-    chunking,
-    passages: index.size,
-    tombstones,
+    chunking: plan.chunking,
+    passages: written.passages,
+    tombstones: written.tombstones,
     builtAt: new Date().toISOString(),
   };
-  const counts = {
-    added: prepared.filter((p) => p.isNew).length,
-    updated: prepared.filter((p) => !p.isNew).length,
-  };
-  const report: ReindexReport = {
-    model: embedder.modelId,
-    generation,
-    full: options.full === true,
-    rebuiltIndex: rebuild,
-    articles: keep.size + prepared.length,
-    added: counts.added,
-    updated: counts.updated,
-    removed: removedIds.length,
-    unchanged: keep.size,
-    failed,
-    passages: index.size,
-    embedded: missing.length,
-    reusedVectors,
-    durationMs: Math.round(performance.now() - started),
-    embedMs: Math.round(embedMs),
-    embedRate: missing.length > 0 ? Math.round((missing.length / embedMs) * 1000 * 10) / 10 : 0,
-    finishedAt: new Date().toISOString(),
-    notes,
-  };
   store.commit({
-    upsertArticles: prepared.map((p) => p.article),
-    removeArticleIds: removedIds,
+    upsertArticles: changes.prepared.map((p) => p.article),
+    removeArticleIds: changes.removedIds,
     // Every passage row of a changed article is rewritten: one whose text did not change keeps its
     // label (and its vector in the index) but may have moved within the article (new offsets, ord).
-    removePassageLabels: recutAll ? store.passages().map((p) => p.label) : [...oldPassages.values()].flat().map((p) => p.label),
-    addPassages: prepared.flatMap((p) => p.passages),
-    manifest: next,
-    nextLabel,
+    removePassageLabels: plan.recutAll ? store.passages().map((p) => p.label) : [...passages.oldPassages.values()].flat().map((p) => p.label),
+    addPassages: changes.prepared.flatMap((p) => p.passages),
+    manifest,
+    nextLabel: passages.nextLabel,
     report,
   });
-  store.touchArticles(touched);
+  store.touchArticles(changes.touched);
   failpoint('after-commit');
   onProgress({ phase: 'commit', done: 1, total: 1 });
 
-  // 6. Clean up what no generation uses any more.
-  removeStaleIndexFiles(config.embeddingsDir, indexFile);
-  store.pruneVectors(embedder.modelId, options.full === true);
-  return report;
-
-  function finish(s: MetadataStore, m: Manifest, embedded: number, reusedV: number, embedMsV: number, rebuilt: boolean): ReindexReport {
-    const r: ReindexReport = {
-      model: embedder.modelId,
-      generation: m.generation,
-      full: options.full === true,
-      rebuiltIndex: rebuilt,
-      articles: keep.size,
-      added: 0,
-      updated: 0,
-      removed: 0,
-      unchanged: keep.size,
-      failed,
-      passages: m.passages,
-      embedded,
-      reusedVectors: reusedV,
-      durationMs: Math.round(performance.now() - started),
-      embedMs: embedMsV,
-      embedRate: 0,
-      finishedAt: new Date().toISOString(),
-      notes,
-    };
-    s.setReport(r);
-    return r;
-  }
+  removeStaleIndexFiles(config.embeddingsDir, written.indexFile);
+  store.pruneVectors(model, plan.full);
 }
 
-/** Parses, cleans and describes one article file; throws ArticleError when it is not usable. */
-export function prepareArticle(file: CorpusFile, id: string, bytes: Uint8Array, fileHash: string): StoredArticle {
-  const parsed = parseArticle(file.path, bytes);
-  const { text } = cleanArticleText(parsed.body);
-  if (text.trim() === '') throw new ArticleError(file.path, 'no article text left once page boilerplate is removed');
+/** The one place a run's report is written, whether it changed the index or found nothing to do. */
+function buildReport(
+  model: string,
+  plan: RunPlan,
+  changes: CorpusChanges,
+  outcome: { generation: number; passages: number; rebuiltIndex: boolean; embedded: number; reusedVectors: number; embedMs: number; durationMs: number },
+): ReindexReport {
+  const added = changes.prepared.filter((p) => p.isNew).length;
   return {
-    id,
-    path: file.path,
-    ...parsed.meta,
-    text,
-    fileHash,
-    textHash: sha256(text),
-    fileSize: file.size,
-    fileMtime: file.mtimeMs,
-    indexedAt: new Date().toISOString(),
+    model,
+    generation: outcome.generation,
+    full: plan.full,
+    rebuiltIndex: outcome.rebuiltIndex,
+    articles: changes.keep.size + changes.prepared.length,
+    added,
+    updated: changes.prepared.length - added,
+    removed: changes.removedIds.length,
+    unchanged: changes.keep.size,
+    failed: changes.failed,
+    passages: outcome.passages,
+    embedded: outcome.embedded,
+    reusedVectors: outcome.reusedVectors,
+    durationMs: Math.round(outcome.durationMs),
+    embedMs: Math.round(outcome.embedMs),
+    embedRate: outcome.embedded > 0 ? Math.round((outcome.embedded / outcome.embedMs) * 1000 * 10) / 10 : 0,
+    finishedAt: new Date().toISOString(),
+    notes: plan.notes,
   };
 }
 
 /** Cuts an article into token-sized passages of whole sentences (labels are assigned later). */
-function passageCutter(config: Config, embedder: TokenizingEmbedder) {
+function passageCutter(config: Config, embedder: TokenizingEmbedder): PassageCutter {
   const maxTokens = Math.min(config.embedding.maxPassageTokens, embedder.maxTokens);
   const overlapTokens = Math.min(config.embedding.overlapTokens, Math.floor(maxTokens / 3));
   return (article: { id: string; text: string }): StoredPassage[] => {

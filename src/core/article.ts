@@ -4,6 +4,7 @@
  * Page boilerplate is not removed here (see text/clean.ts).
  */
 import { parse as parseYaml } from 'yaml';
+import { byteOrderMark, decodeAs, decodeStrict } from './charset.ts';
 import type { ArticleMeta } from './types.ts';
 
 export class ArticleError extends Error {
@@ -90,25 +91,17 @@ const MAX_CONTROL_SHARE = 0.02;
 const MAX_NON_ASCII_SHARE_1252 = 0.3;
 
 function decode(bytes: Uint8Array, fail: (reason: string) => never): { text: string; warnings: string[] } {
-  const strict = (encoding: string): string | null => {
-    try {
-      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
-    } catch {
-      return null;
-    }
-  };
-  const [b0, b1, b2] = bytes;
+  const bom = byteOrderMark(bytes);
   let text: string | null;
-  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) text = strict('utf-8');
-  else if (b0 === 0xff && b1 === 0xfe) text = strict('utf-16le');
-  else if (b0 === 0xfe && b1 === 0xff) text = strict('utf-16be');
+  if (bom) text = decodeStrict(bytes, bom.encoding);
   else {
     if (bytes.includes(0) || controlShare(bytes) > MAX_CONTROL_SHARE) fail('binary file, not text');
-    text = strict('utf-8');
+    text = decodeStrict(bytes, 'utf-8');
     if (text === null) {
-      // Not UTF-8: legacy French files are usually Windows-1252 (a superset of Latin-1).
-      const legacy = decodeWindows1252(bytes);
-      if (/[\u0080-\u009f]/.test(legacy) || nonAsciiShare(legacy) > MAX_NON_ASCII_SHARE_1252) fail('unreadable encoding');
+      // Not UTF-8: legacy French files are usually Windows-1252 (a superset of Latin-1). Its undefined
+      // bytes come out as C1 controls or U+FFFD, depending on the decoder: either means another encoding.
+      const legacy = decodeAs(bytes, 'windows-1252') ?? '';
+      if (/[\u0080-\u009f\ufffd]/.test(legacy) || nonAsciiShare(legacy) > MAX_NON_ASCII_SHARE_1252) fail('unreadable encoding');
       return { text: legacy, warnings: ['decoded as Windows-1252'] };
     }
   }
@@ -116,18 +109,6 @@ function decode(bytes: Uint8Array, fail: (reason: string) => never): { text: str
   const decoded = text.replace(/^\uFEFF/, '');
   if (decoded.includes('\u0000') || controlShare(decoded) > MAX_CONTROL_SHARE) fail('binary file, not text');
   return { text: decoded, warnings: [] };
-}
-
-/**
- * Windows-1252 by hand: Node's TextDecoder('windows-1252') decodes as ISO-8859-1, which turns the
- * French ’ œ … € of legacy files into invisible control characters. Undefined bytes stay C1 controls.
- */
-const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-
-function decodeWindows1252(bytes: Uint8Array): string {
-  let text = '';
-  for (const b of bytes) text += b >= 0x80 && b <= 0x9f ? CP1252_80_9F.charAt(b - 0x80) : String.fromCharCode(b);
-  return text;
 }
 
 function controlShare(data: Uint8Array | string): number {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { toFrontMatterMarkdown } from '../core/front-matter.ts';
 
 export type Split = 'dev' | 'test';
 
@@ -131,19 +132,9 @@ export function loadOrangeSum(path: string): EvalDataset {
   return { name: 'orangesum', articles, queries };
 }
 
-/** The Markdown file the project would be given for an article (front matter as the ingest path writes it). */
+/** The Markdown file the project would be given for an article (written as the ingest path writes it). */
 export function articleMarkdown(a: EvalArticle, withTitle: boolean): string {
-  const lines = ['---'];
-  const meta: [string, string | null][] = [
-    ['title', withTitle ? a.title : null],
-    ['source', a.source],
-    ['url', a.url],
-    ['published', a.published],
-    ['language', 'fr'],
-  ];
-  for (const [key, value] of meta) if (value) lines.push(`${key}: ${JSON.stringify(value)}`);
-  lines.push('---', '', a.body, '');
-  return lines.join('\n');
+  return toFrontMatterMarkdown({ title: withTitle ? a.title : null, source: a.source, url: a.url, published: a.published, language: 'fr' }, a.body);
 }
 
 export function datasetLabel(path: string): string {

@@ -9,10 +9,14 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { AddedArticle, ArticleInput, Depeche } from '../app/depeche.ts';
 import { parseArticle } from '../core/article.ts';
+import { toFrontMatterMarkdown } from '../core/front-matter.ts';
 import type { FetchSettings } from './config.ts';
 import { decodeBody, DecodeError } from './decode.ts';
 import { ExtractError, extractArticle, withoutTracking, type ExtractedArticle } from './extract.ts';
 import { FetchError, HTML_TYPES, safeFetch } from './fetch.ts';
+
+/** Kept here for callers that escaped text before the writer moved to core/front-matter.ts. */
+export { escapeMarkdown } from '../core/front-matter.ts';
 
 /** A page fetched and extracted, ready to be stored. */
 export interface PreparedPage {
@@ -142,25 +146,8 @@ function sameUrl(a: string, b: string): boolean {
 
 /** The article as a Markdown file with front matter; the body escaped so it reads back verbatim. */
 export function toArticleMarkdown(a: ExtractedArticle): string {
-  const lines = ['---'];
-  const fields: [string, string | null][] = [
-    ['title', a.title],
-    ['source', a.source],
-    ['author', a.author],
-    ['url', a.canonicalUrl],
-    ['published', a.published],
-    ['language', a.language],
-  ];
-  for (const [key, value] of fields) if (value) lines.push(`${key}: ${JSON.stringify(value)}`);
-  lines.push('---', '');
-  lines.push(a.text.split('\n\n').map(escapeMarkdown).join('\n\n'), '');
-  return lines.join('\n');
-}
-
-/** Backslash-escapes what the corpus Markdown reader would otherwise take as markup. */
-export function escapeMarkdown(paragraph: string): string {
-  return paragraph
-    .replace(/[\\`*_[\]<~]/g, (c) => `\\${c}`)
-    .replace(/\\<!/g, '\\<\\!') // <!-- would open a comment
-    .replace(/^(\s{0,3})([#>+=|-])/, '$1\\$2');
+  return toFrontMatterMarkdown(
+    { title: a.title, source: a.source, author: a.author, url: a.canonicalUrl, published: a.published, language: a.language },
+    a.text,
+  );
 }

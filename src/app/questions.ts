@@ -1,0 +1,171 @@
+/**
+ * The question side of the application: every way of asking (an answer, an answer with timings, an
+ * answer with its ranked passages, passages alone) goes through one retrieval, so what the evaluation
+ * scores and what /sources shows is exactly what members are answered from.
+ */
+import { composeAnswer, NOT_FOUND_ANSWER, notFound } from '../core/answer.ts';
+import { checkQuestion } from '../core/question.ts';
+import { retrieve } from '../core/retrieve.ts';
+import { analyze } from '../core/text/analyze.ts';
+import type { Answer, ScoredPassage } from '../core/types.ts';
+import type { RetrievalConfig } from '../config.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { IndexSnapshot } from './snapshot.ts';
+
+export interface AskTimings {
+  embedMs: number;
+  searchMs: number;
+  composeMs: number;
+}
+
+export interface FoundPassage {
+  articleId: string;
+  title: string | null;
+  source: string | null;
+  url: string | null;
+  published: string | null;
+  text: string;
+  score: number;
+}
+
+/** A ranked passage as the evaluation harness sees it: where it sits in its article's stored text. */
+export interface RankedPassage {
+  articleId: string;
+  start: number;
+  end: number;
+  score: number;
+  coverage: number;
+}
+
+export interface QuestionsOptions {
+  retrieval: RetrievalConfig;
+  /** The model questions are embedded with; an index built with another one is searched lexically only. */
+  modelId: string;
+  /** The snapshot to answer from, read once per question. */
+  snapshot: () => IndexSnapshot | null;
+  loadEmbedder: () => Promise<Embedder>;
+}
+
+/** What one retrieval gives: a refused question, no index yet, or passages ranked from one snapshot. */
+type Retrieval =
+  | { kind: 'refused'; message: string }
+  | { kind: 'not-indexed'; question: string }
+  | { kind: 'ranked'; question: string; snapshot: IndexSnapshot; terms: string[]; ranked: ScoredPassage[]; timings: AskTimings };
+
+const NOT_INDEXED_ANSWER = 'Le corpus n’est pas encore indexé : un administrateur doit lancer une indexation.';
+const NOT_INDEXED_SOURCES = 'Le corpus n’est pas encore indexé.';
+
+export class Questions {
+  private embedder: Promise<Embedder> | null = null;
+
+  constructor(private readonly options: QuestionsOptions) {}
+
+  /** Starts loading the query model now (a front end about to answer); a failure surfaces on the first question. */
+  warmUp(): void {
+    this.queryEmbedder().catch(() => undefined);
+  }
+
+  /** Answers a question and says where the time went (for benchmarks and logs). */
+  async askTimed(rawQuestion: string): Promise<{ answer: Answer; timings: AskTimings }> {
+    const r = await this.retrieveFor(rawQuestion);
+    if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), timings: noTime() };
+    return { answer: this.compose(r), timings: r.timings };
+  }
+
+  /** The answer and the first `limit` ranked passages it was composed from. */
+  async askRanked(rawQuestion: string, limit: number): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings }> {
+    const r = await this.retrieveFor(rawQuestion);
+    if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime() };
+    const answer = this.compose(r);
+    const ranked = r.ranked.slice(0, limit).map((p) => ({
+      articleId: p.passage.articleId,
+      start: p.passage.start,
+      end: p.passage.end,
+      score: p.score,
+      coverage: p.coverage,
+    }));
+    return { answer, ranked, timings: r.timings };
+  }
+
+  /** The passages that best match a question, without composing an answer (Discord's /sources). */
+  async findPassages(rawQuestion: string, limit: number): Promise<{ found: boolean; message: string | null; passages: FoundPassage[] }> {
+    const r = await this.retrieveFor(rawQuestion);
+    if (r.kind === 'refused') return { found: false, message: r.message, passages: [] };
+    if (r.kind === 'not-indexed') return { found: false, message: NOT_INDEXED_SOURCES, passages: [] };
+    const relevant = r.ranked.filter((p) => p.coverage > this.options.retrieval.minRelevance).slice(0, limit);
+    const passages = relevant.map((p) => {
+      const a = r.snapshot.article(p.passage.articleId)!;
+      return {
+        articleId: a.id,
+        title: a.title,
+        source: a.source,
+        url: a.url,
+        published: a.published,
+        text: a.text.slice(p.passage.start, p.passage.end),
+        score: Math.round(p.score * 1e4) / 1e4,
+      };
+    });
+    return { found: passages.length > 0, message: passages.length > 0 ? null : NOT_FOUND_ANSWER, passages };
+  }
+
+  async close(): Promise<void> {
+    const embedder = await this.embedder?.catch(() => null);
+    await embedder?.close();
+    this.embedder = null;
+  }
+
+  /** The one retrieval path: check the question → embed it → rank passages of the current snapshot. */
+  private async retrieveFor(rawQuestion: string): Promise<Retrieval> {
+    const check = checkQuestion(rawQuestion);
+    if (!check.ok) return { kind: 'refused', message: check.message };
+    const { question } = check;
+    const snapshot = this.options.snapshot();
+    if (!snapshot) return { kind: 'not-indexed', question };
+    const timings = noTime();
+    const terms = analyze(question);
+    let vector: Float32Array | null = null;
+    const { denseWeight, candidates } = this.options.retrieval;
+    // Vectors of another model live in another space: without a matching index, lexical only.
+    if (denseWeight > 0 && snapshot.manifest.model === this.options.modelId) {
+      const t = performance.now();
+      const embedder = await this.queryEmbedder();
+      [vector] = (await embedder.embed([question], 'query')) as [Float32Array];
+      timings.embedMs = performance.now() - t;
+    }
+    const t = performance.now();
+    const ranked = retrieve(snapshot, terms, vector, { denseWeight, candidates });
+    timings.searchMs = performance.now() - t;
+    return { kind: 'ranked', question, snapshot, terms, ranked, timings };
+  }
+
+  private compose(r: Extract<Retrieval, { kind: 'ranked' }>): Answer {
+    const t = performance.now();
+    const answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, {
+      minRelevance: this.options.retrieval.minRelevance,
+      maxQuotes: this.options.retrieval.maxQuotes,
+    });
+    r.timings.composeMs = performance.now() - t;
+    return answer;
+  }
+
+  private queryEmbedder(): Promise<Embedder> {
+    if (!this.embedder) {
+      const loading = this.options.loadEmbedder();
+      this.embedder = loading;
+      loading.catch(() => {
+        if (this.embedder === loading) this.embedder = null; // let the next question try again
+      });
+    }
+    return this.embedder;
+  }
+}
+
+/** The answer to a question that was refused, or asked before anything was indexed. */
+function unanswered(rawQuestion: string, r: Exclude<Retrieval, { kind: 'ranked' }>): Answer {
+  if (r.kind === 'refused') return notFound(rawQuestion, r.message);
+  return notFound(r.question, NOT_INDEXED_ANSWER);
+}
+
+function noTime(): AskTimings {
+  return { embedMs: 0, searchMs: 0, composeMs: 0 };
+}
