@@ -5,15 +5,24 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
- * Starts a worker thread from a module URL. Our sources are TypeScript run through tsx, and Node 20
- * does not pass tsx's loader hooks on to workers, so a `.ts` entry is started through a tiny
- * bootstrap that registers tsx inside the worker first.
+ * A module beside `base` (an `import.meta.url`), named as in the sources (`./engine-worker.ts`):
+ * the compiled `.js` when `base` runs from dist/, the `.ts` source under tsx (tests, development).
+ * tsc rewrites import paths, not strings like this one.
+ */
+export function siblingModule(sourceName: string, base: string): URL {
+  return new URL(base.endsWith('.ts') ? sourceName : sourceName.replace(/\.ts$/, '.js'), base);
+}
+
+/**
+ * Starts a worker thread from a module URL, through a one-line bootstrap that imports it. A `.ts`
+ * source (tests, development) needs tsx registered inside the worker first, as Node 20 does not
+ * pass tsx's loader hooks on to workers; compiled `.js` is imported as is. Started this way, a
+ * worker runs its entry and nothing else in either case: the process's `--import` preloads (a
+ * test's instrumentation, tsx) stay in the main thread.
  */
 export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
-  const bootstrap =
-    `import(${JSON.stringify(tsxEsmApi())})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  const load = `import(${JSON.stringify(entry.href)})`;
+  const bootstrap = entry.pathname.endsWith('.ts') ? `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return ${load}; })` : load;
   return new Worker(bootstrap, { ...options, eval: true });
 }
 

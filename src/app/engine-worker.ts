@@ -1,8 +1,11 @@
 /**
  * Worker thread entry: the one thread of the process that runs models. It embeds questions and runs
- * reindexes. There is exactly one because onnxruntime-node (under Transformers.js 2) registers its
- * native addon once per process: a second worker that imports it fails with "Module did not
- * self-register", and terminating a worker that holds it can corrupt the heap.
+ * reindexes; the embedder's queue puts questions ahead of the reindex's passage calls. There is
+ * exactly one because onnxruntime-node registers its native addon once per process. Checked again
+ * with onnxruntime-node 1.21 (Transformers.js 3): two threads running a model at once abort the
+ * process ("Entering the V8 API without proper locking"), a second worker after the first fails
+ * with "Module did not self-register", and a model in the main thread plus one in a worker
+ * segfaults. Opening and closing models in this one thread is safe.
  */
 import { parentPort } from 'node:worker_threads';
 import { createEmbedder } from '../embed/create-embedder.ts';

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { Embedder, EmbedderSpec, TextKind } from '../embed/embedder.ts';
 import { LockedError } from '../store/lock.ts';
-import { startWorker } from '../worker-thread.ts';
+import { siblingModule, startWorker } from '../worker-thread.ts';
 import type { ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
 
 export type EngineRequest =
@@ -40,7 +40,7 @@ export class Engine {
   }
 
   static shared(): Engine {
-    Engine.current ??= new Engine(startWorker(new URL('./engine-worker.ts', import.meta.url)));
+    Engine.current ??= new Engine(startWorker(siblingModule('./engine-worker.ts', import.meta.url)));
     return Engine.current;
   }
 

@@ -1,6 +1,7 @@
-/** Runs a benchmark part in a fresh Node process (TypeScript through tsx) and reads its JSON result. */
+/** Runs a benchmark part in a fresh Node process (compiled, or its source through tsx) and reads its JSON result. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../worker-thread.ts';
 
 export interface ChildResult<T> {
   value: T;
@@ -9,10 +10,11 @@ export interface ChildResult<T> {
 }
 
 export function runChild<T>(script: string, args: string[], env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<ChildResult<T>> {
-  const entry = fileURLToPath(new URL(script, import.meta.url));
+  const entry = fileURLToPath(siblingModule(script, import.meta.url));
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,10 +4,10 @@
  * RecursiveCharacterTextSplitter → HuggingFaceTransformersEmbeddings (Transformers.js) → HNSWLib
  * vector store (hnswlib-node, cosine), `similaritySearch` for questions.
  *
- * `--runtime hf3` (default) is the pipeline as installed: @langchain/community 1.x imports
- * @huggingface/transformers 3 (onnxruntime-node 1.21). `--runtime xenova` is a control: the same
- * LangChain code with its Transformers.js pipeline created by @xenova/transformers 2.17.2
- * (onnxruntime-node 1.14, what Dépêche runs), to separate the pipeline from the runtime version.
+ * @langchain/community 1.x imports @huggingface/transformers 3 (onnxruntime-node 1.21), the same
+ * Transformers.js runtime Dépêche runs since it moved off @xenova/transformers 2, so the two
+ * pipelines compare on one runtime. (`--runtime xenova`, the control run on Dépêche's former
+ * runtime, is gone with that package.)
  *
  * Prints one JSON object on stdout.
  */
@@ -43,23 +43,15 @@ const candidates = Number(values.candidates);
 
 let loadMs = 0;
 const t0 = performance.now();
-let embeddings: HuggingFaceTransformersEmbeddings;
-if (values.runtime === 'xenova') {
-  const xenova = await import('@xenova/transformers');
-  xenova.env.localModelPath = modelDir;
-  xenova.env.allowLocalModels = true;
-  xenova.env.allowRemoteModels = false;
-  embeddings = new HuggingFaceTransformersEmbeddings({ model: values.model! });
-  // The only change: the pipeline LangChain calls comes from the other Transformers.js package.
-  (embeddings as unknown as { pipelinePromise: Promise<unknown> }).pipelinePromise = xenova.pipeline('feature-extraction', values.model!, { quantized: false });
-} else {
-  const hf = await import('@huggingface/transformers');
-  hf.env.localModelPath = modelDir;
-  hf.env.allowLocalModels = true;
-  hf.env.allowRemoteModels = false;
-  // dtype: the offline model folder holds only the fp32 file (onnx/model.onnx).
-  embeddings = new HuggingFaceTransformersEmbeddings({ model: values.model!, pretrainedOptions: { dtype: 'fp32' } as PretrainedOptions });
+if (values.runtime !== 'hf3') {
+  throw new Error(`--runtime ${values.runtime}: only hf3 exists (the @xenova/transformers control left with that package)`);
 }
+const hf = await import('@huggingface/transformers');
+hf.env.localModelPath = modelDir;
+hf.env.allowLocalModels = true;
+hf.env.allowRemoteModels = false;
+// dtype: the offline model folder holds only the fp32 file (onnx/model.onnx).
+const embeddings = new HuggingFaceTransformersEmbeddings({ model: values.model!, pretrainedOptions: { dtype: 'fp32' } as PretrainedOptions });
 await embeddings.embedQuery('probe'); // load the model before timing ingestion
 loadMs = performance.now() - t0;
 

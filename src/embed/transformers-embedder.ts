@@ -1,19 +1,31 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import { env, pipeline, type FeatureExtractionPipeline, type PretrainedModelOptions } from '@huggingface/transformers';
 import type { EmbeddingConfig } from '../config.ts';
 import type { TextKind, TokenizingEmbedder } from './embedder.ts';
+import { ModelQueue } from './model-queue.ts';
+
+/** After a question, passage calls stay small this long: members' questions come in bursts. */
+const QUESTION_BURST_MS = 5000;
 
 /**
  * Any Transformers.js feature-extraction model, run in the calling thread. Inference blocks the
- * thread it runs on, so the app only uses this inside worker threads.
+ * thread it runs on, so the app only uses this inside worker threads. Calls go through a
+ * ModelQueue: questions first, passages in small calls between them.
  */
 export class TransformersEmbedder implements TokenizingEmbedder {
+  private readonly queue: ModelQueue;
+
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
     private readonly config: EmbeddingConfig,
     readonly dims: number,
     readonly maxTokens: number,
-  ) {}
+  ) {
+    this.queue = new ModelQueue((texts, kind) => this.runBatch(texts, kind), {
+      batchSize: config.batchSize,
+      burstBatchSize: Math.max(1, Math.ceil(config.batchSize / 4)),
+      burstMs: QUESTION_BURST_MS,
+    });
+  }
 
   get modelId(): string {
     return this.config.model;
@@ -23,9 +35,14 @@ export class TransformersEmbedder implements TokenizingEmbedder {
     configureHub(config);
     let extractor: FeatureExtractionPipeline;
     try {
-      extractor = (await pipeline('feature-extraction', config.model, {
-        quantized: config.quantized,
-      })) as FeatureExtractionPipeline;
+      // (typed through a plain signature: the library's overloads are too large for tsc to resolve)
+      const load = pipeline as (task: 'feature-extraction', model: string, options: PretrainedModelOptions) => Promise<FeatureExtractionPipeline>;
+      extractor = await load('feature-extraction', config.model, {
+        // q8 reads onnx/model_quantized.onnx and fp32 onnx/model.onnx, the files Transformers.js 2
+        // read for quantized true/false, so caches and model folders made for it still serve.
+        dtype: config.quantized ? 'q8' : 'fp32',
+        device: 'cpu',
+      });
     } catch (error) {
       throw new Error(describeLoadFailure(config, error), { cause: error });
     }
@@ -41,57 +58,19 @@ export class TransformersEmbedder implements TokenizingEmbedder {
     return this.extractor.tokenizer.encode(this.config.passagePrefix + text).length;
   }
 
-  /**
-   * Questions that arrive while the model is busy are embedded together, in one model call, when it
-   * is free again: with several members asking at once, a batch of 8 short questions cost 15 to 30 %
-   * less CPU per question than 8 separate calls (measured on the 2-core machine), so the queue drains
-   * faster. A lone question waits for nothing more than one turn of the event loop.
-   */
-  async embed(texts: string[], kind: TextKind): Promise<Float32Array[]> {
-    if (kind !== 'query' || texts.length === 0) return this.embedNow(texts, kind);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ texts, resolve, reject });
-      if (this.waiting.length === 1) setImmediate(() => void this.flushQuestions());
-    });
+  embed(texts: string[], kind: TextKind): Promise<Float32Array[]> {
+    return this.queue.embed(texts, kind);
   }
 
-  private waiting: { texts: string[]; resolve: (v: Float32Array[]) => void; reject: (e: unknown) => void }[] = [];
-
-  private async flushQuestions(): Promise<void> {
-    const group = this.waiting.splice(0, this.waiting.length);
-    try {
-      const vectors = await this.embedNow(group.flatMap((w) => w.texts), 'query');
-      let at = 0;
-      for (const w of group) {
-        w.resolve(vectors.slice(at, at + w.texts.length));
-        at += w.texts.length;
-      }
-    } catch (error) {
-      for (const w of group) w.reject(error);
-    }
-  }
-
-  private async embedNow(texts: string[], kind: TextKind): Promise<Float32Array[]> {
+  /** One model call on these texts, in this order, outside the queue. */
+  async runBatch(texts: string[], kind: TextKind): Promise<Float32Array[]> {
     const prefix = kind === 'query' ? this.config.queryPrefix : this.config.passagePrefix;
-    // Batches of similar lengths waste less work on padding; results go back in input order.
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-    const out = new Array<Float32Array>(texts.length);
-    const size = this.config.batchSize;
-    for (let at = 0; at < order.length; at += size) {
-      // onnxruntime runs synchronously inside its promise: without this, a long passage job would
-      // hold the model thread and a member's question would wait for the whole job.
-      if (at > 0) await yieldToEventLoop();
-      const batch = order.slice(at, at + size);
-      const tensor = await this.extractor(
-        batch.map((i) => prefix + texts[i]),
-        { pooling: 'mean', normalize: true },
-      );
-      const data = tensor.data as Float32Array;
-      batch.forEach((inputIndex, row) => {
-        out[inputIndex] = data.slice(row * this.dims, (row + 1) * this.dims);
-      });
-    }
-    return out;
+    const tensor = await this.extractor(
+      texts.map((t) => prefix + t),
+      { pooling: 'mean', normalize: true },
+    );
+    const data = tensor.data as Float32Array;
+    return texts.map((_, row) => data.slice(row * this.dims, (row + 1) * this.dims));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-/** Runs the real command line (src/cli/main.ts through tsx) in a child process. */
+/** Runs the real command line in a child process: compiled, as `npm run ask` does (dist/ is built by tests/support/build-dist.ts). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './workspace.ts';
 
 const require = createRequire(import.meta.url);
-/** tsx's loader by absolute URL: the child runs in a temp folder, where a bare `tsx` would not resolve. */
+/** tsx's loader by absolute URL (for TypeScript preloads): the child runs in a temp folder, where a bare `tsx` would not resolve. */
 const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx', require('tsx/package.json').exports['.'] as string)).href;
-const MAIN = join(REPO_ROOT, 'src/cli/main.ts');
+const MAIN = join(REPO_ROOT, 'dist/cli/main.js');
 
 export interface CliResult {
   code: number | null;
@@ -47,7 +47,10 @@ export function startCli(args: string[], options: CliOptions): CliRun {
   const started = performance.now();
   // A clean environment: only what the command line needs, never the developer's own settings.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? options.cwd, ...options.env };
-  const imports = [TSX, ...(options.preload ?? []).map((p) => pathToFileURL(p).href)].flatMap((m) => ['--import', m]);
+  // tsx only when a preload is TypeScript: the command line itself must run without it.
+  const preload = options.preload ?? [];
+  const loader = preload.some((p) => p.endsWith('.ts')) ? [TSX] : [];
+  const imports = [...loader, ...preload.map((p) => pathToFileURL(p).href)].flatMap((m) => ['--import', m]);
   const child = spawn(process.execPath, [...imports, MAIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';
