@@ -72,16 +72,15 @@ export function wordBefore(question: string, index: number): string {
 }
 
 /**
- * Words that may follow a year: anything else lowercase makes the number a figure ("en 2000
- * exemplaires"). A capitalised word may follow ("En 2025 Martin…").
+ * Words ending in s or x that may follow a year. Any other lowercase word ending so is taken for
+ * the plural noun of a figure ("en 2000 exemplaires", "in 1999 cases"); verbs and names may follow
+ * a year ("en 2025 ont-ils", "En 2025 Martin").
  */
-const AFTER_YEAR = new Set(
+const NOT_PLURAL = new Set(
   (
-    'et ou à a au aux en de du des d le la les l sur pour dans par chez avec contre selon entre après avant ' +
-    'depuis puis mais donc que qu qui quoi quel quelle quels quelles quand comment combien pourquoi où est ' +
-    'sont était étaient il elle ils elles on ce cette ces y se s ne n dernier jusqu ' +
-    'and or the in on for of at with about to by from vs what who when how why which is are was were ' +
-    'did do does has have had there'
+    'les des ces mes tes ses nos vos leurs nous vous ils elles aux deux trois six dix plus moins très sous dans ' +
+    'sans depuis après puis alors mais tous toutes jamais toujours pas dès ' +
+    'was has is does this its as us vs thus'
   ).split(' '),
 );
 
@@ -93,7 +92,7 @@ function yearIsDate(question: string, start: number, end: number): boolean {
   const next = /^[\s\u00a0\u202f]*([\p{L}]+)/u.exec(rest);
   if (next === null) return true;
   const word = next[1]!;
-  return word !== word.toLowerCase() || AFTER_YEAR.has(word);
+  return word !== word.toLowerCase() || !/[sx]$/.test(word) || NOT_PLURAL.has(word);
 }
 
 function number(word: string): number {

@@ -147,7 +147,7 @@ export function readQuestionTime(question: string, now: Date, options: QuestionT
         );
 
   const removed = [...taken, ...periods].sort((a, b) => a.start - b.start);
-  const content = tidy(removed.reduceRight((text, s) => text.slice(0, s.start) + ' ' + text.slice(s.end), question));
+  const content = tidy(removed.reduceRight((text, s) => cut(text, s.start, s.end), question));
   return {
     window,
     intent: taken.length > 0 ? 'whats-new' : window !== null ? 'period' : 'none',
@@ -224,6 +224,13 @@ function wrap(word: string, w: DateWindow, today: string): DateWindow {
 
 function clip(w: DateWindow, today: string): DateWindow {
   return { from: w.from, to: w.to === null || w.to > today ? today : w.to };
+}
+
+/** The text without [start, end), keeping one space where words meet and none before punctuation ("bridge?"). */
+function cut(text: string, start: number, end: number): string {
+  const before = text.slice(0, start).replace(/\s+$/, '');
+  const after = text.slice(end);
+  return before + (/^[\p{L}\p{N}]/u.test(after) ? ' ' : '') + after;
 }
 
 function tidy(text: string): string {
