@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BM25, type Bm25Params } from './core/bm25.ts';
+import { settingsReader, type Env } from './settings/read.ts';
 
-/** Everything the core and its adapters take from the environment, validated once. */
+export { ConfigError } from './settings/read.ts';
+
+/** Everything the core takes from the environment, validated once (adapters add their own settings). */
 export interface Config {
   corpusDir: string;
   embeddingsDir: string;
@@ -47,13 +50,6 @@ export interface HnswConfig {
   efSearch: number;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
-    super(`${variable}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
-
 interface ModelPreset {
   queryPrefix: string;
   passagePrefix: string;
@@ -75,80 +71,44 @@ const DEFAULT_PRESET: ModelPreset = { queryPrefix: '', passagePrefix: '', quanti
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
 
-type Env = Record<string, string | undefined>;
-
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  const str = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const model = str('EMBEDDING_MODEL') ?? DEFAULT_MODEL;
+  const read = settingsReader(env);
+  const model = read.str('EMBEDDING_MODEL') ?? DEFAULT_MODEL;
   const preset = MODEL_PRESETS[model] ?? DEFAULT_PRESET;
-  const modelDir = str('MODEL_DIR');
-  const remoteHost = str('MODEL_REMOTE_HOST');
-  if (remoteHost !== undefined && !/^https?:\/\//.test(remoteHost)) {
-    throw new ConfigError('MODEL_REMOTE_HOST', `must be an http(s) URL, got "${remoteHost}"`);
-  }
-  // Prefixes keep their trailing space, so they are read untrimmed.
-  const prefix = (name: string, fallback: string) => env[name] ?? fallback;
+  const modelDir = read.str('MODEL_DIR');
 
   return {
-    corpusDir: resolve(cwd, str('CORPUS_DIR') ?? 'corpus'),
-    embeddingsDir: resolve(cwd, str('EMBEDDINGS_DIR') ?? 'embeddings'),
+    corpusDir: resolve(cwd, read.str('CORPUS_DIR') ?? 'corpus'),
+    embeddingsDir: resolve(cwd, read.str('EMBEDDINGS_DIR') ?? 'embeddings'),
     embedding: {
       model,
       modelDir: modelDir === undefined ? null : resolve(cwd, modelDir),
-      cacheDir: resolve(cwd, str('MODEL_CACHE_DIR') ?? '.cache/models'),
-      remoteHost: remoteHost ?? null,
-      queryPrefix: prefix('QUERY_PREFIX', preset.queryPrefix),
-      passagePrefix: prefix('PASSAGE_PREFIX', preset.passagePrefix),
-      quantized: bool(env, 'EMBEDDING_QUANTIZED', preset.quantized),
-      batchSize: int(env, 'EMBED_BATCH_SIZE', 16, 1, 512),
-      maxPassageTokens: int(env, 'PASSAGE_MAX_TOKENS', 128, 16, 8192),
-      overlapTokens: int(env, 'PASSAGE_OVERLAP_TOKENS', 24, 0, 1024),
+      cacheDir: resolve(cwd, read.str('MODEL_CACHE_DIR') ?? '.cache/models'),
+      remoteHost: read.httpUrl('MODEL_REMOTE_HOST'),
+      // Prefixes keep their trailing space, so they are read untrimmed.
+      queryPrefix: read.raw('QUERY_PREFIX') ?? preset.queryPrefix,
+      passagePrefix: read.raw('PASSAGE_PREFIX') ?? preset.passagePrefix,
+      quantized: read.bool('EMBEDDING_QUANTIZED', preset.quantized),
+      batchSize: read.int('EMBED_BATCH_SIZE', 16, 1, 512),
+      maxPassageTokens: read.int('PASSAGE_MAX_TOKENS', 128, 16, 8192),
+      overlapTokens: read.int('PASSAGE_OVERLAP_TOKENS', 24, 0, 1024),
     },
     retrieval: {
-      denseWeight: num(env, 'DENSE_WEIGHT', preset.denseWeight, 0, 1),
-      minRelevance: num(env, 'MIN_RELEVANCE', 0.5, 0, 1),
-      candidates: int(env, 'RETRIEVAL_CANDIDATES', 50, 1, 1000),
-      maxQuotes: int(env, 'ANSWER_MAX_QUOTES', 3, 1, 10),
+      denseWeight: read.num('DENSE_WEIGHT', preset.denseWeight, 0, 1),
+      minRelevance: read.num('MIN_RELEVANCE', 0.5, 0, 1),
+      candidates: read.int('RETRIEVAL_CANDIDATES', 50, 1, 1000),
+      maxQuotes: read.int('ANSWER_MAX_QUOTES', 3, 1, 10),
       bm25: {
-        k1: num(env, 'BM25_K1', DEFAULT_BM25.k1, 0, 10),
-        b: num(env, 'BM25_B', DEFAULT_BM25.b, 0, 1),
-        windowWeight: num(env, 'BM25_WINDOW_WEIGHT', DEFAULT_BM25.windowWeight, 0, 10),
-        articleWeight: num(env, 'BM25_ARTICLE_WEIGHT', DEFAULT_BM25.articleWeight, 0, 10),
+        k1: read.num('BM25_K1', DEFAULT_BM25.k1, 0, 10),
+        b: read.num('BM25_B', DEFAULT_BM25.b, 0, 1),
+        windowWeight: read.num('BM25_WINDOW_WEIGHT', DEFAULT_BM25.windowWeight, 0, 10),
+        articleWeight: read.num('BM25_ARTICLE_WEIGHT', DEFAULT_BM25.articleWeight, 0, 10),
       },
     },
     hnsw: {
-      m: int(env, 'HNSW_M', 16, 4, 128),
-      efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000),
-      efSearch: int(env, 'HNSW_EF_SEARCH', 128, 10, 5000),
+      m: read.int('HNSW_M', 16, 4, 128),
+      efConstruction: read.int('HNSW_EF_CONSTRUCTION', 200, 10, 2000),
+      efSearch: read.int('HNSW_EF_SEARCH', 128, 10, 5000),
     },
   };
-}
-
-/** A number from the environment within [min, max], or `fallback` when unset. */
-export function num(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be a number between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A whole number from the environment within [min, max], or `fallback` when unset. */
-export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = num(env, name, fallback, min, max);
-  if (!Number.isInteger(value)) throw new ConfigError(name, `must be a whole number, got "${env[name]}"`);
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }

@@ -200,8 +200,8 @@ describe('render: helpers', () => {
 describe('configuration', () => {
   it('every Discord setting is documented in .env.example, whose values are valid defaults', () => {
     const source = readFileSync(new URL('../src/discord/config.ts', import.meta.url), 'utf8');
-    const read = [...source.matchAll(/str\('([A-Z_]+)'\)/g)].map((m) => m[1]!);
-    expect(read).toEqual(expect.arrayContaining(['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'ADMIN_ROLE_IDS', 'DISCORD_REST_API']));
+    const read = [...source.matchAll(/read\.\w+\('([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(read).toEqual(expect.arrayContaining(['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'ADMIN_ROLE_IDS', 'DISCORD_REST_API', 'RATE_LIMIT_PER_MINUTE', 'MAX_ATTACHMENT_BYTES', 'FEED_NOTICE_CHANNEL_ID']));
     const example = dotenv.parse(readFileSync(new URL('../.env.example', import.meta.url)));
     for (const name of read) expect(Object.keys(example), name).toContain(name);
     const c = loadDiscordConfig({ ...example, DISCORD_TOKEN: TOKEN }, 'start');

@@ -1,13 +1,13 @@
 /** FETCH_* and FEED_* settings: defaults, parsing, and errors that name the variable. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/config.ts';
+import { ConfigError } from '../src/settings/read.ts';
 import { loadIngestSettings } from '../src/ingest/config.ts';
 
 describe('ingest settings', () => {
   it('has safe defaults: no allowed private host, 15 s, 5 MB, 5 redirects, a poll every 30 minutes', () => {
     const s = loadIngestSettings({});
     expect(s.fetch).toMatchObject({ allowHosts: [], timeoutMs: 15_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 });
-    expect(s.feeds).toEqual({ pollMinutes: 30, maxItemsPerPoll: 20, noticeChannelId: null });
+    expect(s.feeds).toEqual({ pollMinutes: 30, maxItemsPerPoll: 20 });
   });
 
   it('reads the allow-list (trimmed, lowercased, IPv6 brackets dropped) and the other variables', () => {
@@ -18,10 +18,9 @@ describe('ingest settings', () => {
       FETCH_MAX_REDIRECTS: '0',
       FEED_POLL_MINUTES: '0.5',
       FEED_MAX_ITEMS_PER_POLL: '3',
-      FEED_NOTICE_CHANNEL_ID: '123456789012345678',
     });
     expect(s.fetch).toMatchObject({ allowHosts: ['127.0.0.1', 'intranet.example', '::1'], timeoutMs: 2500, maxBytes: 100_000, maxRedirects: 0 });
-    expect(s.feeds).toEqual({ pollMinutes: 0.5, maxItemsPerPoll: 3, noticeChannelId: '123456789012345678' });
+    expect(s.feeds).toEqual({ pollMinutes: 0.5, maxItemsPerPoll: 3 });
   });
 
   it('names the variable and the reason when a value is wrong', () => {
@@ -34,9 +33,8 @@ describe('ingest settings', () => {
       }
       throw new Error('no error');
     };
-    expect(error({ FETCH_TIMEOUT_MS: 'soon' })).toBe('FETCH_TIMEOUT_MS: must be a number between 100 and 300000, got "soon"');
+    expect(error({ FETCH_TIMEOUT_MS: 'soon' })).toBe('FETCH_TIMEOUT_MS: must be a whole number between 100 and 300000, got "soon"');
     expect(error({ FETCH_MAX_BYTES: '2048.5' })).toMatch(/^FETCH_MAX_BYTES: must be a whole number/);
     expect(error({ FEED_POLL_MINUTES: '0' })).toMatch(/^FEED_POLL_MINUTES: must be a number between/);
-    expect(error({ FEED_NOTICE_CHANNEL_ID: '#news' })).toBe('FEED_NOTICE_CHANNEL_ID: must be a Discord channel id (17 to 20 digits), got "#news"');
   });
 });

@@ -1,208 +1,168 @@
 /**
- * The Discord handlers of issue 6 (src/discord/commands/admin-url-feed.ts), driven with minimal
- * stand-ins for discord.js interactions: /admin add url:, the url source for /admin add, the
- * /admin feed group, and the poller started and stopped with the bot, with its notices.
+ * Articles by URL and feeds through Discord, end to end: `/admin add url:` (the url source of
+ * /admin add), the `/admin feed` group and the bot's feed poller with its notices. The bot's own code
+ * (startBot) runs with the real discord.js client against the Discord test double; pages and feeds
+ * are served on 127.0.0.1 (allowed through FETCH_ALLOW_HOSTS); every check reads what the double
+ * received.
  */
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { readdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Depeche } from '../src/app/depeche.ts';
-import type { BotContext } from '../src/discord/context.ts';
-import { addFromUrl, feedPart, startFeedPoller, stopFeedPoller, urlSource } from '../src/discord/commands/admin-url-feed.ts';
-import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts';
-import { closeFetchAgents } from '../src/ingest/fetch.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCommands } from '../src/discord/register.ts';
 import { fileNameFor } from '../src/ingest/url.ts';
-import { silentLogger } from '../src/log.ts';
+import {
+  adminCommand,
+  ADMIN_PERMISSIONS,
+  ask,
+  isCallback,
+  isOriginalEdit,
+  messagePayload,
+  startHarness,
+  type Harness,
+} from './support/discord-bot-harness.ts';
+import type { ApplicationCommandOptionPayload, RecordedRequest, SentInteraction } from './support/discord-double.ts';
 import { articlePage, LOUVRE, rssFeed, SNCF } from './support/http-pages.ts';
 import { body, startServer, type TestServer } from './support/http-server.ts';
-import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
 
+const ADMIN = { memberPermissions: ADMIN_PERMISSIONS };
+const NOTICE_CHANNEL = '1100000000000000004'; // the double's text channel
 const CANONICAL = 'https://www.courrier-du-rail.example/economie/2024/03/12/sncf-commande-tgv-m.html';
-let server: TestServer;
-let ws: Workspace;
-let app: Depeche;
-let ctx: BotContext;
+let h: Harness;
+let web: TestServer;
 
 beforeAll(async () => {
-  // The handlers read FETCH_* and FEED_* from the environment, as the bot does.
-  process.env.FETCH_ALLOW_HOSTS = '127.0.0.1';
-  process.env.FETCH_TIMEOUT_MS = '2000';
-  server = await startServer();
+  web = await startServer();
+  h = await startHarness({
+    corpus: 'seed',
+    embedder: 'hash',
+    env: { FETCH_ALLOW_HOSTS: '127.0.0.1', FETCH_TIMEOUT_MS: '2000', FEED_POLL_MINUTES: '30', FEED_NOTICE_CHANNEL_ID: NOTICE_CHANNEL, RATE_LIMIT_PER_MINUTE: '0' },
+    // A feed added while the bot runs is due at once; the poller looks for due feeds often here.
+    bot: { feedTickMs: 50 },
+  });
 });
+
 afterAll(async () => {
-  delete process.env.FETCH_ALLOW_HOSTS;
-  delete process.env.FETCH_TIMEOUT_MS;
-  await closeFetchAgents();
-  await server.close();
-});
-beforeEach(async () => {
-  ws = makeWorkspace();
-  app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
-  ctx = { depeche: app, log: silentLogger } as unknown as BotContext;
-});
-afterEach(async () => {
-  await stopFeedPoller(app);
-  await app.close();
-  ws.cleanup();
+  await h?.stop();
+  await web?.close();
 });
 
-interface Fake {
-  interaction: ChatInputCommandInteraction;
-  /** Every content sent (reply, then edits), in order. */
-  contents: string[];
-  ephemeral: boolean[];
-  last(): string;
-}
+const corpusFiles = () => readdirSync(h.corpusDir).sort();
+const addUrl = (url: string) => adminCommand(h.double, 'add', [{ name: 'url', type: 3, value: url }], ADMIN);
+const feedCommand = (sub: string, options: ApplicationCommandOptionPayload[] = []) =>
+  adminCommand(h.double, 'feed', [], { ...ADMIN, options: [{ name: 'feed', type: 2, options: [{ name: sub, type: 1, options }] }] });
 
-function fake(options: Record<string, string>, sub?: string, group?: string): Fake {
-  const contents: string[] = [];
-  const ephemeral: boolean[] = [];
-  const state = { deferred: false, replied: false };
-  const interaction = {
-    id: '1300000000000000001',
-    user: { id: '1300000000000000002' },
-    get deferred() {
-      return state.deferred;
-    },
-    get replied() {
-      return state.replied;
-    },
-    options: {
-      getString: (name: string, required?: boolean) => {
-        if (options[name] === undefined && required) throw new Error(`missing option ${name}`);
-        return options[name] ?? null;
-      },
-      get: (name: string) => (options[name] === undefined ? null : { name, value: options[name] }),
-      getSubcommand: () => sub ?? null,
-      getSubcommandGroup: () => group ?? null,
-    },
-    reply: async (p: { content: string; flags?: number }) => {
-      state.replied = true;
-      contents.push(p.content);
-      ephemeral.push(p.flags !== undefined);
-    },
-    deferReply: async (p: { flags?: number }) => {
-      state.deferred = true;
-      ephemeral.push(p.flags !== undefined);
-    },
-    editReply: async (p: { content: string }) => {
-      contents.push(p.content);
-    },
-  } as unknown as ChatInputCommandInteraction;
-  return { interaction, contents, ephemeral, last: () => contents.at(-1) ?? '' };
+/** The reply an admin ends up with: the immediate one, or the last edit of a deferred reply. */
+async function finalReply(s: { sent: SentInteraction; callback: RecordedRequest }, pattern = /^(?!.*en cours)/s): Promise<any> {
+  if (s.callback.body?.type === 4) return s.callback.body.data;
+  expect(s.callback.body).toMatchObject({ type: 5, data: { flags: 64 } }); // deferred, private
+  return messagePayload(await h.double.waitForRequest((r) => isOriginalEdit(h.double, s.sent)(r) && pattern.test(messagePayload(r)?.content ?? ''), 30_000));
 }
 
 describe('/admin add url:', () => {
-  it('replies with what was extracted, recognises the same article, and explains refusals', async () => {
-    server.route('/eco/sncf', body(articlePage(SNCF, { canonical: CANONICAL })));
-    server.route('/boom', (_req, res) => void res.writeHead(500).end());
-    const first = fake({ url: server.url('/eco/sncf') });
-    const fields = await addFromUrl(first.interaction, ctx);
-    expect(fields).toMatchObject({ status: 'added', added: [fileNameFor(CANONICAL).replace(/\.md$/, '')] });
-    expect(first.ephemeral).toEqual([true]);
-    const reply = first.last();
+  it('replies privately with what was extracted; the same article again is recognised; refusals say why; nothing else is stored', async () => {
+    web.route('/eco/sncf', body(articlePage(SNCF, { canonical: CANONICAL })));
+    web.route('/boom', (_req, res) => void res.writeHead(500).end());
+    const before = corpusFiles();
+
+    const added = await finalReply(await addUrl(web.url('/eco/sncf')), /^Article ajouté/);
+    expect(added.allowed_mentions).toMatchObject({ parse: [] });
+    const reply: string = added.content;
     expect(reply).toContain('Article ajouté : `web-courrier-du-rail-example-');
     expect(reply).toContain(`Titre : ${SNCF.title}`);
-    expect(reply).toContain('Média : Le Courrier du Rail — auteur : Claire Martin — date : 2024-03-12');
-    expect(reply).toContain(`Lien : <${CANONICAL}>`);
+    expect(reply).toContain(`Média : Le Courrier du Rail — date : 2024-03-12 — lien : <${CANONICAL}>`);
     expect(reply).toMatch(/Longueur : [\d\s ]+ caractères, \d+ passages\./);
     expect(reply).toContain('Début : « La SNCF a annoncé mardi la commande de 42 rames TGV M');
     expect(reply.length).toBeLessThanOrEqual(2000);
-    expect((await app.ask('Combien de rames TGV M la SNCF a-t-elle commandées à Alstom ?')).found).toBe(true);
+    const answer = JSON.stringify(messagePayload((await ask(h.double, 'Combien de rames TGV M la SNCF a-t-elle commandées à Alstom ?')).edit));
+    expect(answer).toContain('42 rames TGV M supplémentaires');
+    expect(answer).toContain(CANONICAL);
 
-    const again = fake({ url: server.url('/eco/sncf') });
-    await addFromUrl(again.interaction, ctx);
-    expect(again.last()).toMatch(/^Déjà dans le corpus, sans changement : \*\*La SNCF commande/);
+    const again = await finalReply(await addUrl(web.url('/eco/sncf')), /^Ignoré/);
+    expect(again.content).toMatch(/^Ignoré : `.*` : unchanged: article web-courrier-du-rail-example-\S+ already has this text$/);
 
-    const boom = fake({ url: server.url('/boom') });
-    expect(await addFromUrl(boom.interaction, ctx)).toMatchObject({ status: 'failed' });
-    expect(boom.last()).toBe('Refusé : the server answered 500 Internal Server Error. Réessayez plus tard.');
+    expect((await finalReply(await addUrl(web.url('/boom')))).content).toBe('Refusé : the server answered 500 Internal Server Error.');
+    // Refused before anything is deferred or fetched.
+    const ftp = await addUrl('ftp://example.org/x');
+    expect(ftp.callback.body).toMatchObject({ type: 4, data: { content: 'Refusé : only http and https addresses can be fetched (got ftp:).', flags: 64 } });
+    const notALink = await addUrl('not a link');
+    expect(notALink.callback.body.data.content).toMatch(/^Refusé : .*not a valid address/);
+    // localhost is not on FETCH_ALLOW_HOSTS (only 127.0.0.1 is), so its loopback address is refused.
+    expect((await finalReply(await addUrl(web.url('/eco/sncf').replace('127.0.0.1', 'localhost')))).content).toMatch(/^Refusé : refused: localhost resolves to .*loopback/);
+    web.route('/home', body('<html><body><p>Accueil</p></body></html>'));
+    expect((await finalReply(await addUrl(web.url('/home')))).content).toMatch(/^Refusé : .*no article text found/);
 
-    const ftp = fake({ url: 'ftp://example.org/x' });
-    await addFromUrl(ftp.interaction, ctx);
-    expect(ftp.contents).toEqual(['Refusé : only http and https addresses can be fetched (got ftp:).']);
-
-    const local = fake({ url: server.url('/eco/sncf').replace('127.0.0.1', 'localhost') });
-    await addFromUrl(local.interaction, ctx);
-    expect(local.last()).toMatch(/^Refusé : refused: localhost resolves to .*loopback/);
-    expect(readdirSync(ws.corpusDir)).toEqual([fileNameFor(CANONICAL)]);
+    expect(corpusFiles()).toEqual([...before, fileNameFor(CANONICAL)].sort());
   });
 
-  it('url source for /admin add: registers its option, and its article replaces an earlier version', async () => {
-    const sub = new SlashCommandBuilder().setName('admin').setDescription('x');
-    sub.addSubcommand((s) => {
-      urlSource.addOption(s.setName('add').setDescription('Ajoute un article'), false);
-      return s;
-    });
-    expect(JSON.stringify(sub.toJSON())).toContain('"name":"url"');
-
-    let paragraphs = SNCF.paragraphs;
-    server.route('/eco/sncf-v', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(articlePage(SNCF, { canonical: CANONICAL, paragraphs })));
-    const run = async () => {
-      const prepared = urlSource.prepare(fake({ url: server.url('/eco/sncf-v') }).interaction, ctx);
-      expect(prepared.fields).toEqual({ url: server.url('/eco/sncf-v') });
-      const fetched = (await prepared.fetch()) as { name: string; bytes: Uint8Array; replace?: boolean };
-      expect(fetched).toMatchObject({ name: fileNameFor(CANONICAL), replace: true });
-      return app.addArticles([{ name: fetched.name, bytes: fetched.bytes, replace: fetched.replace }]);
-    };
-    expect((await run()).added).toHaveLength(1);
-    paragraphs = [...SNCF.paragraphs, 'Mise à jour : Alstom confirme un premier versement dès le mois prochain.'];
-    const second = await run();
-    expect(second.added).toMatchObject([{ replaced: true }]);
-    expect(readdirSync(ws.corpusDir)).toEqual([fileNameFor(CANONICAL)]);
-
-    expect(() => urlSource.prepare(fake({ url: 'not a link' }).interaction, ctx)).toThrow(/not a valid address/);
-    server.route('/home', body('<html><body><p>Accueil</p></body></html>'));
-    await expect(urlSource.prepare(fake({ url: server.url('/home') }).interaction, ctx).fetch()).rejects.toThrow(/no article text found/);
+  it('a new version of an article (same canonical link, new text) replaces the earlier one instead of adding a second file', async () => {
+    const update = 'Mise à jour : Alstom confirme un premier versement dès le mois prochain.';
+    web.route('/eco/sncf-v2', body(articlePage(SNCF, { canonical: CANONICAL, paragraphs: [...SNCF.paragraphs, update] })));
+    const files = corpusFiles();
+    const articles = h.bot.depeche.listArticles().length;
+    const reply = await finalReply(await addUrl(web.url('/eco/sncf-v2')), /^Article ajouté/);
+    expect(reply.content).toContain(`Titre : ${SNCF.title}`);
+    expect(corpusFiles()).toEqual(files);
+    expect(readFileSync(join(h.corpusDir, fileNameFor(CANONICAL)), 'utf8')).toContain(update);
+    expect(h.bot.depeche.listArticles()).toHaveLength(articles);
   });
 });
 
 describe('/admin feed', () => {
-  it('registers as a subcommand group with add, remove and list', () => {
-    const admin = new SlashCommandBuilder().setName('admin').setDescription('x');
-    feedPart.register(admin);
-    const json = admin.toJSON();
-    const group = json.options?.find((o) => o.name === 'feed') as { options: { name: string }[] } | undefined;
-    expect(group?.options.map((o) => o.name)).toEqual(['add', 'remove', 'list']);
+  it('is registered as a group with add, remove and list, beside the url option of /admin add', async () => {
+    await registerCommands({ ...h.env, DISCORD_APPLICATION_ID: h.double.applicationId, DISCORD_GUILD_ID: h.double.guildId });
+    const admin = h.double.guildCommands.get(h.double.guildId)!.find((c) => c.name === 'admin');
+    const feed = admin.options.find((o: any) => o.name === 'feed');
+    expect(feed.type).toBe(2);
+    expect(feed.options.map((o: any) => o.name)).toEqual(['add', 'remove', 'list']);
+    const add = admin.options.find((o: any) => o.name === 'add');
+    expect(add.options.map((o: any) => o.name)).toEqual(expect.arrayContaining(['file', 'url']));
   });
 
-  it('add, list, remove; the poller started with the bot stores new items and posts one-line notices', async () => {
-    server.route(`/articles/${LOUVRE.slug}`, body(articlePage(LOUVRE, { canonical: 'https://ouest-matin.example/louvre-nocturnes' })));
-    server.route('/rss.xml', body(rssFeed('Ouest Matin', server.origin, [{ title: LOUVRE.title, link: server.url(`/articles/${LOUVRE.slug}`), published: LOUVRE.published }]), 'application/rss+xml'));
-    server.route('/page', body(articlePage(SNCF)));
+  it('add, list, remove; the poller the bot runs stores the new item and posts a one-line notice', async () => {
+    web.route(`/articles/${LOUVRE.slug}`, body(articlePage(LOUVRE, { canonical: 'https://ouest-matin.example/louvre-nocturnes' })));
+    web.route('/page', body(articlePage(SNCF)));
+    // The first request (the check made by /admin feed add) is answered at once; the poller's wait
+    // until the test opens the gate, so the list below sees the feed before its first poll.
+    const feedXml = rssFeed('Ouest Matin', web.origin, [{ title: LOUVRE.title, link: web.url(`/articles/${LOUVRE.slug}`), published: LOUVRE.published }]);
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let served = 0;
+    web.route('/rss.xml', async (req, res) => {
+      if (served++ > 0) await gate;
+      body(feedXml, 'application/rss+xml')(req, res);
+    });
 
-    const notFeed = fake({ url: server.url('/page') }, 'add', 'feed');
-    expect(await feedPart.execute(notFeed.interaction, ctx)).toMatchObject({ refused: expect.stringMatching(/unexpected content type/) });
-    expect(notFeed.last()).toMatch(/^Flux refusé : unexpected content type "text\/html"/);
+    const notFeed = await finalReply(await feedCommand('add', [{ name: 'url', type: 3, value: web.url('/page') }]));
+    expect(notFeed.content).toMatch(/^Flux refusé : unexpected content type "text\/html"/);
 
-    const add = fake({ url: server.url('/rss.xml') }, 'add', 'feed');
-    await feedPart.execute(add.interaction, ctx);
-    expect(add.last()).toMatch(/^Flux suivi \(n° 1\) : \*\*Ouest Matin\*\* <http:\/\/127\.0\.0\.1:\d+\/rss\.xml> — 1 articles annoncés\. Ils seront récupérés/);
-    const list = fake({}, 'list', 'feed');
-    await feedPart.execute(list.interaction, ctx);
-    expect(list.last()).toMatch(/^\*\*1 flux suivis :\*\*\n• n° 1 — \*\*Ouest Matin\*\* <.*> — 0 articles — pas encore interrogé$/);
+    const added = await finalReply(await feedCommand('add', [{ name: 'url', type: 3, value: web.url('/rss.xml') }]));
+    expect(added.content).toMatch(/^Flux suivi \(n° 1\) : \*\*Ouest Matin\*\* <http:\/\/127\.0\.0\.1:\d+\/rss\.xml> — 1 articles annoncés\. Ils seront récupérés/);
+    const list = await finalReply(await feedCommand('list'));
+    expect(list.content).toMatch(/^\*\*1 flux suivis :\*\*\n• n° 1 — \*\*Ouest Matin\*\* <.*> — 0 articles — pas encore interrogé$/);
 
-    const notices: string[] = [];
-    const settings: IngestSettings = {
-      fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 2000, maxBytes: 1_000_000, maxRedirects: 3, userAgent: DEFAULT_USER_AGENT },
-      feeds: { pollMinutes: 30, maxItemsPerPoll: 20, noticeChannelId: null },
-    };
-    await stopFeedPoller(app); // the command opened the service; the bot starts its own poller
-    startFeedPoller(ctx, { settings, tickMs: 50, post: async (line) => void notices.push(line) });
-    await vi.waitFor(() => expect(notices).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    expect(notices[0]).toBe('Nouvel article : Le Louvre ouvrira jusqu’à 22 heures le vendredi (Ouest Matin, 2024-10-01) — https://ouest-matin.example/louvre-nocturnes');
-    expect((await app.ask('Jusqu’à quelle heure le Louvre sera-t-il ouvert le vendredi ?')).found).toBe(true);
+    const isNotice = (r: RecordedRequest) => r.method === 'POST' && r.path === `/channels/${NOTICE_CHANNEL}/messages`;
+    expect(h.double.requests.filter(isNotice)).toEqual([]);
+    openGate();
+    const notice = messagePayload(await h.double.waitForRequest(isNotice, 30_000));
+    expect(notice.content).toBe('Nouvel article : Le Louvre ouvrira jusqu’à 22 heures le vendredi (Ouest Matin, 2024-10-01) — https://ouest-matin.example/louvre-nocturnes');
+    expect(notice.allowed_mentions).toMatchObject({ parse: [] });
+    const answer = JSON.stringify(messagePayload((await ask(h.double, 'Jusqu’à quelle heure le Louvre sera-t-il ouvert le vendredi ?')).edit));
+    expect(answer).toContain('jusqu’à 22 heures chaque vendredi');
 
-    const list2 = fake({}, 'list', 'feed');
-    await feedPart.execute(list2.interaction, ctx);
-    expect(list2.last()).toMatch(/— 1 articles — à jour, prochain passage dans 30 min$/);
+    const polled = await finalReply(await feedCommand('list'));
+    expect(polled.content).toMatch(/— 1 articles — à jour, prochain passage dans 30 min$/);
 
-    const unknown = fake({ feed: '42' }, 'remove', 'feed');
-    await feedPart.execute(unknown.interaction, ctx);
-    expect(unknown.last()).toMatch(/^Aucun flux « 42 »/);
-    const remove = fake({ feed: '1' }, 'remove', 'feed');
-    await feedPart.execute(remove.interaction, ctx);
-    expect(remove.last()).toMatch(/^Flux retiré : \*\*Ouest Matin\*\* <.*>\. Ses 1 articles restent dans le corpus/);
-    expect(app.listArticles()).toHaveLength(1);
+    // Autocomplete finds the feed by its title.
+    const auto = await h.double.sendAutocomplete({ name: 'admin', options: [{ name: 'feed', type: 2, options: [{ name: 'remove', type: 1, options: [{ name: 'feed', type: 3, value: 'ouest', focused: true }] }] }], ...ADMIN });
+    const choices = (await h.double.waitForRequest(isCallback(auto))).body;
+    expect(choices).toEqual({ type: 8, data: { choices: [{ name: `Ouest Matin — ${web.url('/rss.xml')}`, value: '1' }] } });
+
+    const unknown = await finalReply(await feedCommand('remove', [{ name: 'feed', type: 3, value: '42' }]));
+    expect(unknown.content).toMatch(/^Aucun flux « 42 »/);
+    const articles = h.bot.depeche.listArticles().length;
+    const removed = await finalReply(await feedCommand('remove', [{ name: 'feed', type: 3, value: '1' }]));
+    expect(removed.content).toMatch(/^Flux retiré : \*\*Ouest Matin\*\* <.*>\. Ses 1 articles restent dans le corpus/);
+    expect((await finalReply(await feedCommand('list'))).content).toBe('Aucun flux suivi. Ajoutez-en un avec /admin feed add.');
+    expect(h.bot.depeche.listArticles()).toHaveLength(articles);
   });
 });

@@ -18,7 +18,7 @@ import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts
 const MINUTE = 60_000;
 const SETTINGS: IngestSettings = {
   fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 500_000, maxRedirects: 3, userAgent: DEFAULT_USER_AGENT },
-  feeds: { pollMinutes: 30, maxItemsPerPoll: 20, noticeChannelId: null },
+  feeds: { pollMinutes: 30, maxItemsPerPoll: 20 },
 };
 
 let server: TestServer;

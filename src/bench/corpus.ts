@@ -4,7 +4,7 @@
  * body the `paragraphs` joined by blank lines (`article` when `paragraphs` is null).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export interface OrangeSumArticle {
   docId: string;
@@ -23,10 +23,9 @@ export interface BenchQuestion {
 
 export const DEFAULT_DATASET = 'orangesum-news/orangesum-news.test-valid.jsonl';
 
-/** Where the shared datasets live: DATASETS_DIR, else ../shared/datasets next to the repository. */
-export function datasetPath(repoRoot: string): string {
-  const dir = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datasets');
-  return join(dir, DEFAULT_DATASET);
+/** The OrangeSum file under the shared datasets folder (eval/datasets.ts datasetsDir). */
+export function datasetPath(datasetsDir: string): string {
+  return join(datasetsDir, DEFAULT_DATASET);
 }
 
 interface Row {

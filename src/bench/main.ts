@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
+import { reportConfigError } from '../settings/report.ts';
 import { storePaths } from '../app/paths.ts';
 import {
   bytesPerPassage,
@@ -29,15 +30,14 @@ import {
   passageVectors,
   queryLatency,
   recall,
-  type IngestResult,
-  type QueryBench,
-  type RecallResult,
 } from './app-bench.ts';
 import { runChild } from './child.ts';
 import { datasetPath, readOrangeSum, titleQuestions, writeCorpus } from './corpus.ts';
-import { machineInfo, median, round, type Distribution, type MachineInfo } from './stats.ts';
+import { datasetsDir } from '../eval/datasets.ts';
+import { machineInfo, median, round } from './stats.ts';
 import { fitVectorModel } from './synthetic.ts';
 import { printReport } from './report.ts';
+import type { BenchResults, ColdRun, LangChainRun, ScaleRow } from './types.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -72,113 +72,6 @@ function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
   if (!m) throw new Error(`--scale: cannot read size "${s}" (e.g. 10k, 100k, 1m)`);
   return Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1));
-}
-
-export interface ColdStart {
-  runs: number;
-  readyMs: number;
-  spawnToExitMs: number;
-  importsMs: number;
-  openMs: number;
-  freshnessCheckMs: number;
-  firstAskMs: number;
-  firstAskEmbedMs: number;
-  rssMiB: number;
-  maxRssMiB: number;
-  all: ColdRun[];
-}
-
-interface ColdRun {
-  moduleStartMs: number;
-  importsMs: number;
-  openMs: number;
-  freshnessCheckMs: number;
-  firstAskMs: number;
-  firstAskEmbedMs: number;
-  readyMs: number;
-  rssMiB: number;
-  maxRssMiB: number;
-  found: boolean;
-}
-
-export interface LangChainRun {
-  runtime: string;
-  modelLoadMs: number;
-  articles: number;
-  chunkSize: number;
-  chunkOverlap: number;
-  chunks: number;
-  chunkChars: { mean: number; p50: number; p90: number; max: number };
-  batchSize: number;
-  ingestWallMs: number;
-  embedMs: number;
-  coresBusy: number;
-  chunksPerSecEmbed: number;
-  chunksPerSecTotal: number;
-  articlesPerSecTotal: number;
-  rssAfterIngestMiB: number;
-  single: { questions: number; wallMs: number; questionsPerSec: number; total: Distribution; embed: Distribution; search: Distribution };
-  concurrent: { clients: number; wallMs: number; questionsPerSec: number; total: Distribution };
-  recall: { r1: number; r10: number; chunkR10: number };
-  rssMiB: number;
-  peakRssMiB: number;
-}
-
-export interface ScaleRow {
-  size: number;
-  /** Set when the row was measured by an earlier run (--include). */
-  from?: string;
-  source: 'real' | 'synthetic';
-  build: {
-    buildMs: number;
-    generateMs: number;
-    insertsPerSec: number;
-    saveMs: number;
-    fileBytes: number;
-    fileMiB: number;
-    bytesPerVector: number;
-    rssBeforeMiB: number;
-    rssBuiltMiB: number;
-    indexRssMiB: number;
-    searchK10: Distribution;
-    searchK50: Distribution;
-    recallAt10: number;
-    truthQueries: number;
-    truthMs: number;
-    sweep: { ef: number; recallAt10: number; p50: number; p95: number }[];
-  };
-  load: { loadMs: number; rssBeforeMiB: number; rssAfterLoadMiB: number; peakRssMiB: number; indexRssMiB: number; searchK10: Distribution; searchK50: Distribution };
-}
-
-export interface BenchResults {
-  startedAt: string;
-  finishedAt: string;
-  quick: boolean;
-  machine: { atStart: MachineInfo; loadAverageAtEnd: [number, number, number] };
-  setup: {
-    model: string;
-    modelDir: string;
-    corpus: string;
-    articles: number;
-    questions: string;
-    questionCount: number;
-    warmup: number;
-    clients: number;
-    hnsw: Config['hnsw'];
-    retrieval: Config['retrieval'];
-    embedding: { batchSize: number; maxPassageTokens: number; overlapTokens: number };
-  };
-  ingest?: IngestResult;
-  coldStart?: ColdStart;
-  queries?: QueryBench;
-  recall?: RecallResult;
-  memory?: { passages: number; indexBytesPerPassage: number; databaseBytesPerPassage: number; processRssMiB: number | null; rssBytesPerPassage: number | null };
-  langchain?: LangChainRun;
-  langchainControl?: LangChainRun;
-  scale?: ScaleRow[];
-  /** Sections taken from earlier runs (--include), and which. */
-  mergedFrom?: Record<string, string>;
-  durationsMs: Record<string, number>;
 }
 
 const SECTIONS = ['ingest', 'coldStart', 'queries', 'recall', 'memory', 'langchain', 'langchainControl'] as const;
@@ -234,7 +127,7 @@ async function main(): Promise<void> {
     EMBEDDING_MODEL: process.env.EMBEDDING_MODEL ?? 'local/use-lite-en',
   };
   const config = loadConfig({ ...process.env, ...env }, repoRoot);
-  const dataset = datasetPath(repoRoot);
+  const dataset = datasetPath(datasetsDir(process.env, repoRoot));
   const articles = readOrangeSum(dataset, articleCount);
   const { questions, warmup } = titleQuestions(articles, questionCount, warmupCount);
   const questionsFile = join(workdir, 'questions.json');
@@ -388,4 +281,9 @@ async function scale(config: Config, queryVectors: Float32Array[], workdir: stri
   return rows;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!reportConfigError(error, process.stderr)) throw error;
+  process.exitCode = 1;
+}

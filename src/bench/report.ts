@@ -1,5 +1,5 @@
 /** The benchmark's printed table (Markdown, so it can be pasted as is) and its targets check. */
-import type { BenchResults } from './main.ts';
+import type { BenchResults } from './types.ts';
 import type { Distribution } from './stats.ts';
 
 const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en'));

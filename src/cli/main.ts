@@ -8,8 +8,10 @@ import { Depeche, type ArticleInput } from '../app/depeche.ts';
 import { isArticleFile } from '../app/corpus.ts';
 import type { ReindexReport } from '../app/indexer.ts';
 import type { Answer } from '../core/types.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
+import { loadIngestSettings, type IngestSettings } from '../ingest/config.ts';
 import { createLogger, parseLevel } from '../log.ts';
+import { reportConfigError } from '../settings/report.ts';
 import { progressReporter } from './progress.ts';
 import { renderAnswerJson, renderAnswerText } from './render.ts';
 import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
@@ -25,7 +27,9 @@ ${WEB_USAGE}`;
 async function main(argv: string[]): Promise<number> {
   dotenv.config({ quiet: true });
   const [command, ...rest] = argv;
-  const config = loadConfig();
+  // Every setting is read here, once; the commands get what they need.
+  const config = loadConfig(process.env, process.cwd());
+  const ingestSettings = loadIngestSettings(process.env);
   const logger = createLogger(parseLevel(process.env.LOG_LEVEL ?? 'warn'));
   const app = await Depeche.open(config, { logger, preloadModel: command === 'ask' });
   const progress = progressReporter();
@@ -34,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       case 'ask':
         return await ask(app, rest, progress);
       case 'ingest':
-        return await ingest(app, rest, progress);
+        return await ingest(app, rest, progress, ingestSettings);
       case 'reindex': {
         const { values } = parseArgs({ args: rest, options: { full: { type: 'boolean', default: false } } });
         const report = await app.reindex({ full: values.full }, progress);
@@ -46,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
         printStats(app);
         return 0;
       case 'feed':
-        return await feedCommand(app, rest, logger);
+        return await feedCommand(app, rest, logger, ingestSettings);
       default:
         process.stderr.write(`${USAGE}\n`);
         return 2;
@@ -86,7 +90,7 @@ async function ask(app: Depeche, args: string[], progress: ReturnType<typeof pro
   return 0;
 }
 
-async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>): Promise<number> {
+async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>, settings: IngestSettings): Promise<number> {
   if (args.length === 0) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -95,7 +99,7 @@ async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof 
   const urls = parsed.values.url ?? [];
   let urlCode = 0;
   if (urls.length > 0) {
-    urlCode = await ingestUrls(app, urls);
+    urlCode = await ingestUrls(app, urls, settings);
     if (parsed.positionals.length === 0) return urlCode;
     args = parsed.positionals;
   }
@@ -156,8 +160,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`depeche: ${message}\n`);
+    if (!reportConfigError(error, process.stderr)) process.stderr.write(`depeche: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

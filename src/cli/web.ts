@@ -1,7 +1,7 @@
 /** Command line: `ingest --url <link>` and `feed add|remove|list|poll`. */
 import { parseArgs } from 'node:util';
 import type { Depeche } from '../app/depeche.ts';
-import { loadIngestSettings, type IngestSettings } from '../ingest/config.ts';
+import type { IngestSettings } from '../ingest/config.ts';
 import { closeFetchAgents } from '../ingest/fetch.ts';
 import { FeedError, FeedService } from '../ingest/feeds/service.ts';
 import type { FeedRecord } from '../ingest/feeds/store.ts';
@@ -18,7 +18,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Fetches, extracts and stores the given URLs with one reindex. Exit code 1 if any was refused. */
-export async function ingestUrls(app: Depeche, urls: string[], settings: IngestSettings = loadIngestSettings()): Promise<number> {
+export async function ingestUrls(app: Depeche, urls: string[], settings: IngestSettings): Promise<number> {
   try {
     const pages: PreparedPage[] = [];
     const outcomes: PageOutcome[] = [];
@@ -55,7 +55,7 @@ export function printOutcome(o: PageOutcome): void {
   }
 }
 
-export async function feedCommand(app: Depeche, args: string[], log: Logger, settings: IngestSettings = loadIngestSettings()): Promise<number> {
+export async function feedCommand(app: Depeche, args: string[], log: Logger, settings: IngestSettings): Promise<number> {
   const [sub, ...rest] = args;
   const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
   const service = FeedService.open(app, settings, { log });

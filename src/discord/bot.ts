@@ -5,13 +5,14 @@ import type { ReindexProgress, ReindexReport } from '../app/indexer.ts';
 import { loadConfig } from '../config.ts';
 import { loadIngestSettings } from '../ingest/config.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import type { Env } from '../settings/read.ts';
 import { createClient } from './client.ts';
-import { startFeedPoller, stopFeedPoller } from './commands/admin-url-feed.ts';
 import { commands } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
 import type { BotContext, BotSettings } from './context.ts';
 import { onInteractionCreate } from './events/interaction-create.ts';
 import { onMessageCreate } from './events/message-create.ts';
+import { channelNotice, FeedPoller } from './feed-poller.ts';
 import { InFlight } from './in-flight.ts';
 import { RateLimiter } from './rate-limit.ts';
 
@@ -23,6 +24,8 @@ export interface BotOptions extends Partial<BotSettings> {
   cwd?: string;
   /** How long shutdown waits for requests being answered. */
   shutdownGraceMs?: number;
+  /** How often the feed poller looks for due feeds (tests); default: the poll interval, at most a minute. */
+  feedTickMs?: number;
 }
 
 export interface Bot {
@@ -39,8 +42,7 @@ const DEFAULTS: BotSettings = { progressIntervalMs: 3000, downloadTimeoutMs: 15_
 const CLOSE_TIMEOUT_MS = 2000;
 const PROGRESS_LOG_MS = 5000;
 
-type Env = Record<string, string | undefined>;
-
+/** Every setting is read from `env` here, once, and passed down from here. */
 export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot> {
   const log = options.logger ?? silentLogger;
   // Configuration errors surface before anything is opened.
@@ -48,9 +50,17 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   const config = loadConfig(env, options.cwd);
   const ingest = loadIngestSettings(env);
   const depeche = await Depeche.open(config, { preloadModel: true, ...options.depeche, logger: log });
+  const client = createClient(discord);
+  const feeds = new FeedPoller(depeche, ingest, {
+    log,
+    tickMs: options.feedTickMs,
+    notice: discord.feedNoticeChannelId ? channelNotice(client, discord.feedNoticeChannelId, log) : null,
+  });
   const ctx: BotContext = {
     depeche,
     config: discord,
+    ingest,
+    feeds,
     log,
     limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
     inFlight: new InFlight(),
@@ -58,7 +68,6 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   };
 
   const startupReindex = backgroundReindex(depeche, log);
-  const client = createClient(discord);
   client.on(Events.InteractionCreate, onInteractionCreate(ctx, commands));
   client.on(Events.MessageCreate, onMessageCreate(ctx, client));
   // discord.js reconnects by itself; these are logged so they never surface as unhandled errors.
@@ -73,12 +82,13 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     if (!client.isReady()) await ready;
   } catch (error) {
     await client.destroy();
+    await feeds.stop();
     await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
     throw error;
   }
   const user = client.user!;
   log.info('bot.ready', { userId: user.id, username: user.username, guilds: client.guilds.cache.size });
-  startFeedPoller(ctx, { client, settings: ingest });
+  feeds.start();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -87,7 +97,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
       const finished = await ctx.inFlight.drain(options.shutdownGraceMs ?? 5000);
       if (!finished) log.warn('shutdown.requests_cut', { inFlight: ctx.inFlight.size });
       if (depeche.isReindexing) log.warn('shutdown.reindex_interrupted', { note: 'the previous index stays usable; the next start resumes the work' });
-      await stopFeedPoller(depeche);
+      await feeds.stop(); // before the index closes: a poll in progress may be adding articles
       const closed = await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
       if (!closed) log.warn('shutdown.close_timeout', { ms: CLOSE_TIMEOUT_MS });
       await client.destroy();

@@ -4,8 +4,10 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Depeche } from '../app/depeche.ts';
+import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
+import type { FeedPoller } from './feed-poller.ts';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -20,6 +22,10 @@ export interface BotSettings {
 export interface BotContext {
   depeche: Depeche;
   config: DiscordConfig;
+  /** FETCH_* and FEED_*: how pages and feeds are fetched (/admin add url:, /admin feed). */
+  ingest: IngestSettings;
+  /** The feeds this bot follows (/admin feed) and polls while it runs. */
+  feeds: FeedPoller;
   log: Logger;
   limiter: RateLimiter;
   inFlight: InFlight;

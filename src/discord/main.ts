@@ -1,7 +1,7 @@
 /** npm start: runs the Discord bot until SIGINT/SIGTERM. */
 import dotenv from 'dotenv';
-import { ConfigError } from '../config.ts';
 import { createLogger, parseLevel } from '../log.ts';
+import { reportConfigError } from '../settings/report.ts';
 import { startBot, type Bot } from './bot.ts';
 
 /** If a clean shutdown hangs, exit anyway rather than linger half-stopped. */
@@ -42,11 +42,10 @@ process.on('uncaughtException', (error) => {
 });
 
 try {
-  bot = await startBot(process.env, { logger: log });
+  bot = await startBot(process.env, { logger: log }); // reads every setting, once
   // A signal that arrived during startup could not stop a bot that did not exist yet.
   if (shuttingDown) await bot.stop().finally(() => process.exit(0));
 } catch (error) {
-  if (error instanceof ConfigError) process.stderr.write(`depeche: configuration error: ${error.message}\n`);
-  else log.error('bot.start_failed', { error });
+  if (!reportConfigError(error, process.stderr)) log.error('bot.start_failed', { error });
   process.exit(1);
 }

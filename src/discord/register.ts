@@ -2,11 +2,10 @@
 import { REST, Routes } from 'discord.js';
 import dotenv from 'dotenv';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../config.ts';
+import type { Env } from '../settings/read.ts';
+import { reportConfigError } from '../settings/report.ts';
 import { commandPayloads } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
-
-type Env = Record<string, string | undefined>;
 
 /** Replaces the registered commands with ours (PUT is idempotent). Returns where and what. */
 export async function registerCommands(env: Env): Promise<{ scope: 'guild' | 'global'; names: string[] }> {
@@ -28,8 +27,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       process.stdout.write(`registered ${names.map((n) => `/${n}`).join(', ')} ${where}\n`);
     },
     (error: unknown) => {
-      const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
-      process.stderr.write(`depeche: ${message}\n`);
+      if (!reportConfigError(error, process.stderr)) process.stderr.write(`depeche: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     },
   );

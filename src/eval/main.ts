@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import type { Split } from './datasets.ts';
+import { reportConfigError } from '../settings/report.ts';
 import { MODES, runEval, type EvalRun, type Mode, type ModeResult } from './harness.ts';
 
 const USAGE = 'usage: npm run eval -- <dataset folder | seed> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all] [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     articles: args.articles,
     offTopic: args.offTopic === null ? null : resolve(process.cwd(), args.offTopic),
     workdir: resolve(process.cwd(), args.workdir),
-    env: process.env,
+    env: process.env, // every setting comes from this snapshot; the harness derives each run's config from it
     repoRoot,
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });
@@ -152,6 +153,6 @@ function extras(r: ModeResult, k: number): Record<string, unknown> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  if (!reportConfigError(error, process.stderr)) process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

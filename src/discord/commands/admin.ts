@@ -3,20 +3,20 @@
  * guild-only; the permission is checked again here, at run time, whatever the client shows.
  *
  * Extension point: the command is built from ADMIN_PARTS, each a subcommand or a subcommand group
- * (see AdminPart in admin/shared.ts). A `feed` group is one more module listed here; a new source
- * for /admin add (a `url` option) is one more entry in ADD_SOURCES (admin/add.ts).
+ * (see AdminPart in admin/shared.ts) in its own module under admin/; a new source for /admin add
+ * is one more entry in ADD_SOURCES (admin/add.ts).
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../context.ts';
-import { feedPart } from './admin-url-feed.ts';
 import { add } from './admin/add.ts';
+import { feed } from './admin/feed.ts';
 import { list, status } from './admin/inspect.ts';
 import { reindex } from './admin/reindex.ts';
 import { remove } from './admin/remove.ts';
 import { allowed, privateReply, REFUSED, type AdminPart } from './admin/shared.ts';
 
 /** The parts of /admin, in the order Discord lists them. */
-export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feedPart];
+export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed];
 
 export function buildAdmin(parts: readonly AdminPart[]): Command {
   const data = new SlashCommandBuilder()

@@ -1,5 +1,5 @@
 /** /admin add: an article from an attached file (and, through ADD_SOURCES, from other sources). */
-import { MessageFlags, type ChatInputCommandInteraction, type SlashCommandSubcommandBuilder } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { BusyError } from '../../../app/depeche.ts';
 import type { ArticleMeta } from '../../../core/types.ts';
 import type { Fields } from '../../../log.ts';
@@ -10,35 +10,9 @@ import { progressEditor } from '../../progress-editor.ts';
 import { Refusal } from '../../refusal.ts';
 import { renderAddResult, renderProgress } from '../../render-admin.ts';
 import { fitQuote } from '../../render.ts';
-import { urlSource } from '../admin-url-feed.ts';
+import type { AddSource, FetchedArticle } from './add-source.ts';
+import { urlSource } from './add-url.ts';
 import { BUSY, edit, privateReply, type AdminPart } from './shared.ts';
-
-/** An article's bytes, ready for Depeche.addArticles: the file name's extension picks the parser. */
-export interface FetchedArticle {
-  name: string;
-  bytes: Uint8Array;
-  /** Metadata found by the source (e.g. a page's canonical URL); the admin's options override it. */
-  meta?: Partial<ArticleMeta>;
-  /** Replace the article stored under the same name (an updated version), see ArticleInput.replace. */
-  replace?: boolean;
-}
-
-/**
- * Where /admin add takes an article from. Each source owns one option of /admin add; the admin
- * gives exactly one of them. Extension point: a `url` source (issue 6) is one more entry in
- * ADD_SOURCES; the option becomes optional as soon as there are two sources.
- */
-export interface AddSource {
-  /** The option's name (`file`, `url`…). */
-  option: string;
-  /** Adds the option to /admin add; `required` is true when it is the only source. */
-  addOption(sub: SlashCommandSubcommandBuilder, required: boolean): void;
-  /**
-   * Checks what can be checked without the network (type, announced size): throws a Refusal.
-   * Returns the fields for the log line and the download, run once the reply is deferred.
-   */
-  prepare(interaction: ChatInputCommandInteraction, ctx: BotContext): { fields: Fields; fetch(): Promise<FetchedArticle> };
-}
 
 /**
  * An attached .md, .txt or .html file, downloaded from the attachment's URL only, bounded in size

@@ -3,10 +3,7 @@ import { MessageFlags } from 'discord.js';
 import { BusyError } from '../../../app/depeche.ts';
 import { renderReindexReport } from '../../render-admin.ts';
 import { fitQuote, MAX_CONTENT } from '../../render.ts';
-import { BUSY, edit, privateReply, type AdminPart } from './shared.ts';
-
-/** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
-const MAX_CHOICES = 25;
+import { BUSY, edit, fold, MAX_CHOICES, privateReply, type AdminPart } from './shared.ts';
 
 export const remove: AdminPart = {
   name: 'remove',
@@ -58,9 +55,4 @@ export const remove: AdminPart = {
 function choiceName(title: string | null, id: string): string {
   const name = title ? `${title.replace(/\s+/g, ' ').trim()} (${id})` : id;
   return name.length <= 100 ? name : `${name.slice(0, 99)}…`;
-}
-
-/** Lowercase without accents, for matching what an admin types against titles. */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }

@@ -35,3 +35,11 @@ export function privateReply(interaction: ChatInputCommandInteraction, content: 
 export function edit(interaction: ChatInputCommandInteraction, content: string): Promise<unknown> {
   return interaction.editReply({ content, allowedMentions: NO_MENTIONS });
 }
+
+/** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
+export const MAX_CHOICES = 25;
+
+/** Lowercase without accents, for matching what an admin types against titles and addresses. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
