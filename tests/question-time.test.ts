@@ -127,6 +127,7 @@ describe('readQuestionTime: figures are not years', () => {
     ['Le plan 2030 du tram est-il financé ?'],
     ['Que prévoit la ligne 2 du tram à 8 h ?'],
     ['La sonde a-t-elle atteint Mars ?'],
+    ['Que sait-on de la sonde de Mars ?'],
     ['Le maire a été réélu ?'],
   ])('%s has no window and keeps every word', (question) => {
     const r = read(question);
