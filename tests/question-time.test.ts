@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readQuestionTime } from '../src/core/time/question-time.ts';
+import { type DateWindow, readQuestionTime } from '../src/core/time/question-time.ts';
 
 /** Monday 30 November 2026 at noon, local time (the zone chrono-node reads in). */
 const NOW = new Date(2026, 10, 30, 12, 0, 0);
@@ -126,6 +127,7 @@ describe('readQuestionTime: figures are not years', () => {
     ['Le plan 2030 du tram est-il financé ?'],
     ['Que prévoit la ligne 2 du tram à 8 h ?'],
     ['La sonde a-t-elle atteint Mars ?'],
+    ['Que sait-on de la sonde de Mars ?'],
     ['Le maire a été réélu ?'],
   ])('%s has no window and keeps every word', (question) => {
     const r = read(question);
@@ -193,5 +195,32 @@ describe('readQuestionTime: no time reference', () => {
     expect(readQuestionTime('jobs last year', NOW, { languages: ['fr'] }).window).toBeNull();
     expect(readQuestionTime("emplois l'an dernier", NOW, { languages: ['en'] }).window).toBeNull();
     expect(readQuestionTime("emplois l'an dernier", NOW, { languages: ['fr'] }).window).not.toBeNull();
+  });
+});
+
+describe('readQuestionTime on tests/fixtures/dated-questions.json', () => {
+  interface DatedQuestion {
+    kind: string;
+    question: string;
+    now: string;
+    intent?: string;
+    window?: DateWindow | null;
+  }
+  const questions = (
+    JSON.parse(readFileSync(new URL('./fixtures/dated-questions.json', import.meta.url), 'utf8')) as DatedQuestion[]
+  ).filter((q) => q.kind !== 'timeline');
+
+  it('has every kind of question the issue lists', () => {
+    const kinds = new Set(questions.map((q) => q.kind));
+    for (const kind of ['latest', 'named-period', 'relative-period', 'whats-new', 'undated', 'old-alone']) {
+      expect(kinds).toContain(kind);
+    }
+  });
+
+  it.each(questions.map((q) => [q.kind, q.question, q] as const))('%s: %s', (_kind, question, q) => {
+    const r = readQuestionTime(question, new Date(`${q.now}T12:00:00`));
+    expect(r.intent).toBe(q.intent);
+    expect(r.window).toEqual(q.window);
+    if (r.window === null && r.intent === 'none') expect(r.content).toBe(question);
   });
 });

@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../src/core/article.ts';
 import {
   chronological,
   type DatedCandidate,
@@ -119,5 +121,88 @@ describe('inWindow and windowFirst', () => {
   it('favours the window without dropping the rest, each part in relevance order', () => {
     const ranked = [c('feb', '2026-02-10', 1), c('mar-a', '2026-03-05', 0.9), c('none', null, 0.8), c('mar-b', '2026-03-20', 0.7)];
     expect(ids(windowFirst(ranked, march))).toEqual(['mar-a', 'mar-b', 'feb', 'none']);
+  });
+});
+
+/**
+ * The dated corpus and its questions agree with the orderings: what the lead will run through the
+ * real pipeline is at least consistent with these rules when every candidate is equally relevant.
+ */
+describe('tests/fixtures/dated-corpus with dated-questions.json', () => {
+  const dir = new URL('./fixtures/dated-corpus/', import.meta.url);
+  const corpus = new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.md') && !/^readme\./i.test(f))
+      .map((f) => {
+        const parsed = parseArticle(f, readFileSync(new URL(f, dir)));
+        return [f.slice(0, -3), { published: parsed.meta.published, body: parsed.body }] as const;
+      }),
+  );
+  interface DatedQuestion {
+    kind: string;
+    question: string;
+    articles: string[];
+    quoteContains?: string[];
+    notFirst?: string[];
+    window?: { from: string | null; to: string | null } | null;
+  }
+  const questions = JSON.parse(
+    readFileSync(new URL('./fixtures/dated-questions.json', import.meta.url), 'utf8'),
+  ) as DatedQuestion[];
+  const article = (id: string) => {
+    const a = corpus.get(id);
+    if (a === undefined) throw new Error(`${id} is not in the dated corpus`);
+    return a;
+  };
+  const holders = (text: string) => [...corpus].filter(([, a]) => a.body.includes(text)).map(([id]) => id);
+  const of = (kind: string) => questions.filter((q) => q.kind === kind).map((q) => [q.question, q] as const);
+
+  it('holds at least 30 questions about 20 or more articles, 2 to 4 of them undated', () => {
+    expect(questions.length).toBeGreaterThanOrEqual(30);
+    expect(corpus.size).toBeGreaterThanOrEqual(20);
+    const undated = [...corpus.values()].filter((a) => a.published === null).length;
+    expect(undated).toBeGreaterThanOrEqual(2);
+    expect(undated).toBeLessThanOrEqual(4);
+  });
+
+  it.each(of('latest'))('latest: %s → the newest of its story leads and holds the figure', (_q, q) => {
+    const pool = [...q.articles, ...(q.notFirst ?? [])].map((id) => c(id, article(id).published, 1));
+    expect(q.articles).toContain(latestFirst(pool, { tie: DEFAULT_TIE })[0]!.articleId);
+    for (const text of q.quoteContains ?? []) expect(article(q.articles[0]!).body).toContain(text);
+    for (const id of q.notFirst ?? []) {
+      for (const text of q.quoteContains ?? []) expect(article(id).body).not.toContain(text);
+    }
+  });
+
+  it.each([...of('named-period'), ...of('relative-period')])('period: %s → the expected articles lie in the window', (_q, q) => {
+    expect(q.window).not.toBeNull();
+    for (const id of q.articles) expect(inWindow(article(id).published, q.window!)).toBe(true);
+    for (const text of q.quoteContains ?? []) expect(article(q.articles[0]!).body).toContain(text);
+  });
+
+  it.each(of('whats-new'))('whats-new: %s → the newest article of the story comes first', (_q, q) => {
+    const story = q.articles[0]!.split('-')[0]!;
+    const all = [...corpus].filter(([id]) => id.startsWith(`${story}-`)).map(([id, a]) => c(id, a.published, 1));
+    expect(newestFirst(all)[0]!.articleId).toBe(q.articles[0]);
+  });
+
+  it.each([...of('undated'), ...of('old-alone')])('%s: only the expected article holds the answer', (_q, q) => {
+    for (const text of q.quoteContains ?? []) expect(holders(text)).toEqual(q.articles);
+  });
+
+  it.each(of('undated'))('undated: %s → its article has no date', (_q, q) => {
+    for (const id of q.articles) expect(article(id).published).toBeNull();
+  });
+
+  it.each(of('old-alone'))('old-alone: %s → its article is older than newer ones on the same story', (_q, q) => {
+    const id = q.articles[0]!;
+    const story = id.split('-')[0]!;
+    const newer = [...corpus].filter(([other, a]) => other.startsWith(`${story}-`) && a.published !== null && a.published > article(id).published!);
+    expect(newer.length).toBeGreaterThan(0);
+  });
+
+  it.each(of('timeline'))('timeline: %s → chronological order of the listed articles', (_q, q) => {
+    const shuffled = [...q.articles].reverse().map((id) => c(id, article(id).published, 1));
+    expect(ids(chronological(shuffled))).toEqual(q.articles);
   });
 });

@@ -217,6 +217,8 @@ export const GAP_RULES: readonly GapRule[] = [
       // "le 2 mars" is chrono's (a day); a bare "Mars" with nothing around it is the planet.
       if (/(\d|\d\s*(er|e)|premier)\s*$/iu.test(question.slice(0, m.index))) return null;
       if (!marker && !year && !last && !DATE_LEADS.has(wordBefore(question, m.index))) return null;
+      // French writes months in lowercase: "la sonde de Mars" names the planet.
+      if (!year && /^\p{Lu}/u.test(monthName!) && /\p{L}/u.test(question.slice(0, m.index + (marker?.length ?? 0)))) return null;
       const month = FR_MONTHS[monthName!.toLowerCase()]!;
       const at = year ? { year: Number(year), month } : recentMonth(month, today, last !== undefined);
       return monthPart(at.year, at.month, marker);

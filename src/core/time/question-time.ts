@@ -226,11 +226,15 @@ function clip(w: DateWindow, today: string): DateWindow {
   return { from: w.from, to: w.to === null || w.to > today ? today : w.to };
 }
 
-/** The text without [start, end), keeping one space where words meet and none before punctuation ("bridge?"). */
+/**
+ * The text without [start, end): one space where words meet; before punctuation, a space only if the
+ * question had one there ("bridge since June?" → "bridge?", "bus il y a un mois ?" → "bus ?").
+ */
 function cut(text: string, start: number, end: number): string {
   const before = text.slice(0, start).replace(/\s+$/, '');
   const after = text.slice(end);
-  return before + (/^[\p{L}\p{N}]/u.test(after) ? ' ' : '') + after;
+  const spaced = /^[\p{L}\p{N}]/u.test(after) || /\s$/.test(text.slice(start, end)) || /^\s/.test(after);
+  return before + (spaced ? ' ' : '') + after.replace(/^\s+/, '');
 }
 
 function tidy(text: string): string {
