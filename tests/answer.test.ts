@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText, composeAnswer, expectedAnswer, latestFirst, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
+import { answerText, composeAnswer, expectedAnswer, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
 import { Bm25Index } from '../src/core/bm25.ts';
 import { retrieve, type CorpusView } from '../src/core/retrieve.ts';
 import { analyze } from '../src/core/text/analyze.ts';
@@ -238,17 +238,4 @@ describe('composeAnswer: news moves', () => {
     expect(answer.quotes[0]!.quote).toContain('Paul Rivière');
   });
 
-  it('recency reorders only near-ties, and nothing when no candidate is dated', () => {
-    const ranked = [
-      { evidence: 1, score: 1, article: { published: null } },
-      { evidence: 0.95, score: 0.95, article: { published: null } },
-    ];
-    expect(latestFirst(ranked)).toEqual(ranked);
-    const mixed = [
-      { evidence: 1, score: 1.2, article: { published: '2020-01-01' } },
-      { evidence: 0.95, score: 0.95, article: { published: '2024-01-01' } },
-      { evidence: 0.4, score: 0.9, article: { published: '2026-01-01' } },
-    ];
-    expect(latestFirst(mixed).map((c) => c.article.published)).toEqual(['2024-01-01', '2020-01-01', '2026-01-01']);
-  });
 });

@@ -1,5 +1,6 @@
 import { analyze } from './text/analyze.ts';
 import { formatPublished } from './time/format-date.ts';
+import { latestFirst } from './time/recency.ts';
 import { splitSentences } from './text/sentences.ts';
 import type { CorpusView } from './retrieve.ts';
 import type { Answer, Article, Citation, QuoteGroup, ScoredPassage } from './types.ts';
@@ -48,7 +49,7 @@ export function composeAnswer(
   options: AnswerOptions,
 ): Answer {
   const weights = view.lexical.queryWeights(queryTerms);
-  const candidates = latestFirst(quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question)));
+  const candidates = newsFirst(quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question)));
   const claims = groupClaims(candidates, options.maxQuotes);
   if (claims.length === 0) return notFound(question);
 
@@ -161,39 +162,20 @@ export function expectedAnswer(question: string): AnswerType {
 }
 
 /**
- * News changes: among sentences that answer about as well as the best one (their own evidence —
- * the question's words they hold and the kind of answer asked for — within RECENCY_BAND of the
- * best), the most recent article's come first, so a figure that moved is quoted as it stands now and
- * the earlier ones follow with their dates. Undated articles are never taken for the latest. A
- * clearly better sentence keeps its place whatever its age: recency only breaks near-ties. The
- * passage scores are left out of the comparison: they are min-max normalised over the candidates, so
- * two nearly equal passages can sit at 1 and 0.
+ * News changes: among sentences that answer about as well as the best one — by their own evidence
+ * (the question's words they hold, the kind of answer asked for), within RECENCY_TIE of the best —
+ * the most recent article's come first, so a figure that moved is quoted as it stands now and the
+ * earlier ones follow with their dates. Undated articles are never taken for the latest, and a
+ * clearly better sentence keeps its place whatever its age. Passage scores are left out of the
+ * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
-export function latestFirst<T extends { evidence: number; score: number; article: { published: string | null } }>(
-  candidates: readonly T[],
-): T[] {
-  let best = -Infinity;
-  for (const c of candidates) best = Math.max(best, c.evidence);
-  const band = candidates.filter((c) => c.evidence >= best - RECENCY_BAND);
-  if (!band.some((c) => c.article.published !== null)) return [...candidates];
-  const inBand = new Set(band);
-  const newestFirst = band.sort((a, b) => byDateDesc(a.article.published, b.article.published) || b.score - a.score);
-  return [...newestFirst, ...candidates.filter((c) => !inBand.has(c))];
+function newsFirst(candidates: Candidate[]): Candidate[] {
+  const dated = candidates.map((c) => ({ c, articleId: c.article.id, published: c.article.published, score: c.evidence }));
+  return latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
 }
 
-/**
- * Evidence distance (share of the question's weighted words, see quotableSentences) within which two
- * sentences count as answering equally well. Tuned on the dated test corpus (README, "Time").
- */
-export const RECENCY_BAND = 0.15;
-
-/** Newer first; an undated article after every dated one. */
-function byDateDesc(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? 1 : -1;
-}
+/** Relative evidence margin within which two sentences count as answering equally well (tuned on tests/fixtures/dated-questions.json). */
+export const RECENCY_TIE = 0.15;
 
 function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
   const groups: Claim[] = [];
