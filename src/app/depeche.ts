@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Timeline } from '../core/news.ts';
 import type { Answer } from '../core/types.ts';
 import type { Embedder, EmbedderSpec } from '../embed/embedder.ts';
 import { createEmbedder } from '../embed/create-embedder.ts';
@@ -14,6 +15,7 @@ import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
 export type { AddedArticle, AddResult, ArticleInput } from './library.ts';
 export type { AskTimings, FoundPassage, RankedPassage } from './questions.ts';
 export type { Status } from './index-state.ts';
+export type { Timeline, TimelineEntry } from '../core/news.ts';
 
 export interface DepecheOptions {
   /** Which embedder to use; defaults to the configured Transformers.js model. */
@@ -23,6 +25,8 @@ export interface DepecheOptions {
   logger?: Logger;
   /** Start loading the embedding model at once (front ends about to answer questions). */
   preloadModel?: boolean;
+  /** Today, for questions about relative periods ("hier", "la semaine dernière"); tests fix it. */
+  clock?: () => Date;
 }
 
 export class BusyError extends Error {
@@ -55,6 +59,7 @@ export class Depeche {
       retrieval: config.retrieval,
       modelId: this.modelId,
       snapshot: () => this.snapshot,
+      now: options.clock ?? (() => new Date()),
       loadEmbedder: (): Promise<Embedder> => (options.inlineQueryEmbedder ? createEmbedder(spec) : Engine.shared().embedder(spec)),
     });
     this.library = new Library({
@@ -112,6 +117,11 @@ export class Depeche {
   /** The passages that best match a question, without composing an answer (Discord's /sources). */
   findPassages(rawQuestion: string, limit = 5): Promise<{ found: boolean; message: string | null; passages: FoundPassage[] }> {
     return this.questions.findPassages(rawQuestion, limit);
+  }
+
+  /** The dated quotes about a subject in chronological order, one per article. */
+  timeline(subject: string): Promise<Timeline> {
+    return this.questions.timeline(subject);
   }
 
   /** Reindexes on the model thread; questions keep being answered from the current snapshot meanwhile. */

@@ -4,9 +4,14 @@
  * scores and what /sources shows is exactly what members are answered from.
  */
 import { composeAnswer, NOT_FOUND_ANSWER, notFound } from '../core/answer.ts';
+import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
 import { analyze } from '../core/text/analyze.ts';
+import type { DateWindow } from '../core/time/calendar.ts';
+import { describePeriod } from '../core/time/format-date.ts';
+import { readQuestionTime, type TimeIntent } from '../core/time/question-time.ts';
+import { inWindow, windowFirst } from '../core/time/recency.ts';
 import type { Answer, ScoredPassage } from '../core/types.ts';
 import type { RetrievalConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -44,16 +49,33 @@ export interface QuestionsOptions {
   /** The snapshot to answer from, read once per question. */
   snapshot: () => IndexSnapshot | null;
   loadEmbedder: () => Promise<Embedder>;
+  /** Today, for relative periods ("hier", "la semaine dernière"); tests fix it. */
+  now: () => Date;
 }
 
 /** What one retrieval gives: a refused question, no index yet, or passages ranked from one snapshot. */
 type Retrieval =
   | { kind: 'refused'; message: string }
   | { kind: 'not-indexed'; question: string }
-  | { kind: 'ranked'; question: string; snapshot: IndexSnapshot; terms: string[]; ranked: ScoredPassage[]; timings: AskTimings };
+  | {
+      kind: 'ranked';
+      question: string;
+      snapshot: IndexSnapshot;
+      terms: string[];
+      ranked: ScoredPassage[];
+      timings: AskTimings;
+      /** The publication period the question asks about, when the corpus has dated articles to filter. */
+      period: DateWindow | null;
+      intent: TimeIntent;
+    };
 
 const NOT_INDEXED_ANSWER = 'Le corpus n’est pas encore indexé : un administrateur doit lancer une indexation.';
 const NOT_INDEXED_SOURCES = 'Le corpus n’est pas encore indexé.';
+/** "Quoi de neuf" lists at most this many articles; a timeline at most TIMELINE_LIMIT. */
+const LATEST_NEWS_LIMIT = 5;
+const TIMELINE_LIMIT = 25;
+/** Passages each leg returns when a question is about every article on a subject, not the best few. */
+const SUBJECT_CANDIDATES = 200;
 
 export class Questions {
   private embedder: Promise<Embedder> | null = null;
@@ -77,7 +99,7 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime() };
     const answer = this.compose(r);
-    const ranked = r.ranked.slice(0, limit).map((p) => ({
+    const ranked = this.periodFirst(r).slice(0, limit).map((p) => ({
       articleId: p.passage.articleId,
       start: p.passage.start,
       end: p.passage.end,
@@ -92,7 +114,9 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind === 'refused') return { found: false, message: r.message, passages: [] };
     if (r.kind === 'not-indexed') return { found: false, message: NOT_INDEXED_SOURCES, passages: [] };
-    const relevant = r.ranked.filter((p) => p.coverage > this.options.retrieval.minRelevance).slice(0, limit);
+    const relevant = this.periodFirst(r)
+      .filter((p) => p.coverage > this.options.retrieval.minRelevance && (r.period === null || this.inPeriod(r, p)))
+      .slice(0, limit);
     const passages = relevant.map((p) => {
       const a = r.snapshot.article(p.passage.articleId)!;
       return {
@@ -108,44 +132,91 @@ export class Questions {
     return { found: passages.length > 0, message: passages.length > 0 ? null : NOT_FOUND_ANSWER, passages };
   }
 
+  /** The dated quotes about a subject, oldest first, one per article (/timeline, `npm run timeline`). */
+  async timeline(rawSubject: string): Promise<Timeline> {
+    const r = await this.retrieveFor(rawSubject, SUBJECT_CANDIDATES);
+    if (r.kind === 'refused') return { subject: rawSubject, found: false, message: r.message, entries: [], omitted: 0 };
+    if (r.kind === 'not-indexed') return { subject: r.question, found: false, message: NOT_INDEXED_SOURCES, entries: [], omitted: 0 };
+    return composeTimeline(r.question, r.terms, r.ranked, r.snapshot, {
+      minRelevance: this.options.retrieval.minRelevance,
+      window: r.period,
+      limit: TIMELINE_LIMIT,
+    });
+  }
+
   async close(): Promise<void> {
     const embedder = await this.embedder?.catch(() => null);
     await embedder?.close();
     this.embedder = null;
   }
 
-  /** The one retrieval path: check the question → embed it → rank passages of the current snapshot. */
-  private async retrieveFor(rawQuestion: string): Promise<Retrieval> {
+  /**
+   * The one retrieval path: check the question → read its time (a period, "quoi de neuf") → embed
+   * what it asks about → rank passages of the current snapshot.
+   */
+  private async retrieveFor(rawQuestion: string, minCandidates = 0): Promise<Retrieval> {
     const check = checkQuestion(rawQuestion);
     if (!check.ok) return { kind: 'refused', message: check.message };
     const { question } = check;
     const snapshot = this.options.snapshot();
     if (!snapshot) return { kind: 'not-indexed', question };
     const timings = noTime();
-    const terms = analyze(question);
+    const time = readQuestionTime(question, this.options.now());
+    // A period filters only a corpus that has dated articles: in an undated one (an encyclopedia)
+    // "en 1715" is what the question is about, and its words are searched like the others.
+    const period = time.window !== null && snapshot.hasDatedArticles ? time.window : null;
+    const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
+    const searched = intent === 'none' ? question : time.content;
+    const terms = analyze(searched);
+    const wide = intent === 'whats-new' ? SUBJECT_CANDIDATES : minCandidates;
     let vector: Float32Array | null = null;
-    const { denseWeight, candidates } = this.options.retrieval;
+    const { denseWeight } = this.options.retrieval;
+    const candidates = Math.max(this.options.retrieval.candidates, wide);
     // Vectors of another model live in another space: without a matching index, lexical only.
-    if (denseWeight > 0 && snapshot.manifest.model === this.options.modelId) {
+    if (denseWeight > 0 && terms.length > 0 && snapshot.manifest.model === this.options.modelId) {
       const t = performance.now();
       const embedder = await this.queryEmbedder();
-      [vector] = (await embedder.embed([question], 'query')) as [Float32Array];
+      [vector] = (await embedder.embed([searched], 'query')) as [Float32Array];
       timings.embedMs = performance.now() - t;
     }
     const t = performance.now();
     const ranked = retrieve(snapshot, terms, vector, { denseWeight, candidates });
     timings.searchMs = performance.now() - t;
-    return { kind: 'ranked', question, snapshot, terms, ranked, timings };
+    return { kind: 'ranked', question, snapshot, terms, ranked, timings, period, intent };
   }
 
   private compose(r: Extract<Retrieval, { kind: 'ranked' }>): Answer {
     const t = performance.now();
-    const answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, {
-      minRelevance: this.options.retrieval.minRelevance,
-      maxQuotes: this.options.retrieval.maxQuotes,
-    });
+    const { minRelevance, maxQuotes } = this.options.retrieval;
+    let answer: Answer;
+    if (r.intent === 'whats-new') {
+      answer = composeLatestNews(r.question, r.terms, r.ranked, r.snapshot, {
+        minRelevance,
+        window: r.period,
+        limit: LATEST_NEWS_LIMIT,
+        everyArticle: () => r.snapshot.allArticles(),
+      });
+    } else if (r.period !== null) {
+      // A named period restricts the answer to articles published in it, and says so when none answers.
+      const inPeriod = r.ranked.filter((p) => this.inPeriod(r, p));
+      answer = composeAnswer(r.question, r.terms, inPeriod, r.snapshot, { minRelevance, maxQuotes });
+      if (!answer.found) answer = notFound(r.question, `Je n’ai trouvé aucun article publié ${describePeriod(r.period)} qui réponde à cette question.`);
+    } else {
+      answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, { minRelevance, maxQuotes });
+    }
     r.timings.composeMs = performance.now() - t;
     return answer;
+  }
+
+  private inPeriod(r: Extract<Retrieval, { kind: 'ranked' }>, p: ScoredPassage): boolean {
+    return inWindow(r.snapshot.article(p.passage.articleId)?.published ?? null, r.period);
+  }
+
+  /** The ranking with passages of the asked period first (the evaluation and /sources read it). */
+  private periodFirst(r: Extract<Retrieval, { kind: 'ranked' }>): ScoredPassage[] {
+    if (r.period === null) return r.ranked;
+    const dated = r.ranked.map((p) => ({ p, published: r.snapshot.article(p.passage.articleId)?.published ?? null }));
+    return windowFirst(dated, r.period).map((d) => d.p);
   }
 
   private queryEmbedder(): Promise<Embedder> {

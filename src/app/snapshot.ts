@@ -25,6 +25,9 @@ export interface ArticleSummary {
  * It never changes; a reindex produces a new snapshot that replaces it in one assignment.
  */
 export class IndexSnapshot implements CorpusView {
+  /** Whether any article is dated, computed on first use. */
+  private dated: boolean | null = null;
+
   private constructor(
     readonly manifest: Manifest,
     private readonly articles: Map<string, Article & { path: string }>,
@@ -77,6 +80,17 @@ export class IndexSnapshot implements CorpusView {
   article(id: string): Article | undefined {
     return this.articles.get(id);
   }
+
+  /** Every article of this generation (for "quoi de neuf ?" with no subject). */
+  allArticles(): Iterable<Article> {
+    return this.articles.values();
+  }
+
+  /** True when at least one article has a publication date: only then can a question's period filter. */
+  get hasDatedArticles(): boolean {
+    return (this.dated ??= [...this.articles.values()].some((a) => a.published !== null));
+  }
+
 
   passage(label: number): Passage | undefined {
     return this.passages.get(label);

@@ -18,7 +18,7 @@ const PASSAGES_READ = 6;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
 const MIN_QUOTE_WORDS = 5;
 
-interface Candidate {
+export interface Candidate {
   article: Article;
   start: number;
   end: number;
@@ -67,6 +67,24 @@ export function composeAnswer(
   return { question, found: true, answer: answerText(quotes, citations), quotes, citations };
 }
 
+/**
+ * The best quotable sentence of each article that answers the question, best article first, read
+ * from up to `passagesRead` relevant passages: what a timeline lists, one line per article.
+ */
+export function bestSentencePerArticle(
+  question: string,
+  queryTerms: readonly string[],
+  ranked: readonly ScoredPassage[],
+  view: CorpusView,
+  options: { minRelevance: number; passagesRead: number },
+): Candidate[] {
+  const weights = view.lexical.queryWeights(queryTerms);
+  const sentences = quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question), options.passagesRead);
+  const best = new Map<string, Candidate>();
+  for (const c of sentences) if (!best.has(c.article.id)) best.set(c.article.id, c);
+  return [...best.values()];
+}
+
 /** An answer that quotes nothing; `message` says why (nothing relevant, a refused question, no index yet). */
 export function notFound(question: string, message: string = NOT_FOUND_ANSWER): Answer {
   return { question, found: false, answer: message, quotes: [], citations: [] };
@@ -95,13 +113,14 @@ function quotableSentences(
   view: CorpusView,
   minRelevance: number,
   expects: AnswerType,
+  passagesRead = PASSAGES_READ,
 ): Candidate[] {
   let total = 0;
   for (const w of weights.values()) total += w;
   if (total === 0) return [];
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  for (const hit of ranked.filter((h) => h.coverage > minRelevance).slice(0, PASSAGES_READ)) {
+  for (const hit of ranked.filter((h) => h.coverage > minRelevance).slice(0, passagesRead)) {
     const article = view.article(hit.passage.articleId);
     if (!article) continue;
     const slice = article.text.slice(hit.passage.start, hit.passage.end);
@@ -218,7 +237,7 @@ function differentFigures(a: Set<string>, b: Set<string>): boolean {
   return fa.some((t) => !b.has(t)) && fb.some((t) => !a.has(t));
 }
 
-function citationOf(c: Candidate): Citation {
+export function citationOf(c: Pick<Candidate, 'article' | 'start' | 'end' | 'score'>): Citation {
   return {
     articleId: c.article.id,
     title: c.article.title ?? openingWords(c.article.text),

@@ -14,3 +14,13 @@ export function formatPublished(published: string | null): string {
   // French writes the first day of a month as an ordinal: « 1er juin ».
   return FRENCH_DATE.format(date).replace(/^1 /, '1er ');
 }
+
+/** A period as a member reads it: "du 1er mars 2026 au 31 mars 2026", "depuis le 1er juin 2026", "jusqu’au 31 décembre 2019". */
+export function describePeriod(window: { from: string | null; to: string | null }): string {
+  if (window.from && window.to) {
+    return window.from === window.to ? `le ${formatPublished(window.from)}` : `du ${formatPublished(window.from)} au ${formatPublished(window.to)}`;
+  }
+  if (window.from) return `depuis le ${formatPublished(window.from)}`;
+  if (window.to) return `jusqu’au ${formatPublished(window.to)}`;
+  return 'à n’importe quelle date';
+}
