@@ -13,12 +13,13 @@ import { loadIngestSettings, type IngestSettings } from '../ingest/config.ts';
 import { createLogger, parseLevel } from '../log.ts';
 import { reportConfigError } from '../settings/report.ts';
 import { progressReporter } from './progress.ts';
-import { renderAnswerJson, renderAnswerText } from './render.ts';
+import { renderAnswerJson, renderAnswerText, renderTimelineJson, renderTimelineText } from './render.ts';
 import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
 
 const USAGE = `usage:
   npm run ask -- [--json] "question"          answer one question
   npm run ask -- [--json] --stdin             answer one question per line of standard input
+  npm run timeline -- [--json] "subject"      dated quotes about a subject, oldest first
   npm run ingest -- <files or folders>        validate, copy into the corpus and index
   npm run reindex [-- --full]                 update the index (--full: rebuild everything)
   npm run stats                               what is indexed
@@ -31,12 +32,14 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, process.cwd());
   const ingestSettings = loadIngestSettings(process.env);
   const logger = createLogger(parseLevel(process.env.LOG_LEVEL ?? 'warn'));
-  const app = await Depeche.open(config, { logger, preloadModel: command === 'ask' });
+  const app = await Depeche.open(config, { logger, preloadModel: command === 'ask' || command === 'timeline' });
   const progress = progressReporter();
   try {
     switch (command) {
       case 'ask':
         return await ask(app, rest, progress);
+      case 'timeline':
+        return await timeline(app, rest, progress);
       case 'ingest':
         return await ingest(app, rest, progress, ingestSettings);
       case 'reindex': {
@@ -87,6 +90,20 @@ async function ask(app: Depeche, args: string[], progress: ReturnType<typeof pro
     first = false;
     print(await app.ask(line));
   }
+  return 0;
+}
+
+async function timeline(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const updated = await app.ensureIndex(progress);
+  progress.end();
+  if (updated) process.stderr.write(`index updated: ${describeReport(updated)}\n`);
+  const result = await app.timeline(positionals.join(' '));
+  process.stdout.write(`${values.json ? renderTimelineJson(result) : renderTimelineText(result)}\n`);
   return 0;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Answer } from '../core/types.ts';
 import type { FoundPassage } from '../app/depeche.ts';
+import type { Timeline } from '../core/news.ts';
 import { formatPublished } from '../core/time/format-date.ts';
 
 /** Discord's limit on a message's content (characters). */
@@ -243,4 +244,26 @@ function oneLine(text: string): string {
 
 function compact(lines: (string | null)[]): string[] {
   return lines.filter((l): l is string => l !== null);
+}
+
+/** Room for one timeline quote: a timeline is a list to scan, each line a glance. */
+const TIMELINE_QUOTE_CHARS = 280;
+
+/**
+ * /timeline: one line per article, oldest first, its date in bold (said once for several articles
+ * of the same day), then the sources; as many messages as it takes, each within Discord's limit.
+ */
+export function renderTimeline(timeline: Timeline): string[] {
+  const header = `**Chronologie : ${fitQuote(timeline.subject, MAX_QUESTION_CHARS)}**`;
+  if (!timeline.found) return pack([header, escapeText(timeline.message ?? 'Aucun article sur ce sujet.')]);
+  const lines: string[] = [];
+  let previous: string | null | undefined;
+  timeline.entries.forEach((e, i) => {
+    const quote = `« ${fitQuote(e.quote, TIMELINE_QUOTE_CHARS)} » [${i + 1}]`;
+    lines.push(e.published === previous ? `↳ ${quote}` : `**${formatPublished(e.published)}** — ${quote}`);
+    previous = e.published;
+  });
+  if (timeline.omitted > 0) lines.push(`*(${timeline.omitted} autres articles sur ce sujet ne sont pas listés)*`);
+  const sources = timeline.entries.map((e, i) => `[${i + 1}] ${sourceLine(e.citation)}`);
+  return pack([header, ...lines, '', '**Sources :**', ...sources]);
 }
