@@ -14,6 +14,7 @@ import {
   ADMIN_PERMISSIONS,
   ask,
   downloads,
+  EMBEDDING_MODEL,
   isOriginalEdit,
   newUserId,
   originalEdits,
@@ -292,7 +293,7 @@ describe('/admin list and status', () => {
     const { callback } = await adminCommand(h.double, 'status', [], ADMIN);
     const content: string = callback.body.data.content;
     expect(content).toContain(`**Articles :** ${s.articles.toLocaleString('fr-FR')} — **passages :** ${s.passages.toLocaleString('fr-FR')}`);
-    expect(content).toContain('**Modèle :** `local/use-lite-en`');
+    expect(content).toContain(`**Modèle :** \`${EMBEDDING_MODEL}\``);
     expect(content).toMatch(new RegExp(`\\*\\*Index :\\*\\* génération ${s.generation}, construit il y a \\d+ (s|min) \\([^)]+\\), [\\d.,]+ (o|Kio|Mio) de vecteurs, [\\d.,]+ (o|Kio|Mio) de métadonnées`));
     expect(content).toContain('**Indexation :** aucune en cours');
     expect(content).toMatch(/\*\*Dernière indexation :\*\* terminée en [\d,]+ s : \d+ articles/);

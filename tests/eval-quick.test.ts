@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsDir } from '../src/eval/datasets.ts';
 import { runEval, type EvalRun, type ModeResult } from '../src/eval/harness.ts';
+import { embeddingModel, modelDir } from './support/shared-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const piaf = join(datasetsDir(process.env, root), 'piaf');
@@ -37,8 +38,8 @@ beforeAll(async () => {
     articles: 60,
     workdir: dir,
     env: {
-      MODEL_DIR: process.env.MODEL_DIR ?? resolve(root, '../shared/models'),
-      EMBEDDING_MODEL: 'local/use-lite-en',
+      MODEL_DIR: modelDir(),
+      EMBEDDING_MODEL: embeddingModel(),
     },
     repoRoot: root,
   });

@@ -19,7 +19,7 @@ import { storePaths } from './paths.ts';
 /** Bump when cleaning, sentence splitting, chunking or analysis change: every article is cut again. */
 const PIPELINE_VERSION = 1;
 /** Vectors computed per embedder call; each batch is saved at once so a crash loses little work. */
-const EMBED_CHUNK = 64;
+export const EMBED_CHUNK = 64;
 /** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
 const MAX_TOMBSTONE_SHARE = 0.25;
 

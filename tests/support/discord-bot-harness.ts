@@ -8,12 +8,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.ts';
 import { createLogger } from '../../src/log.ts';
+import { embeddingModel, modelDir } from './shared-data.ts';
 import { DiscordDouble, type ApplicationCommandOptionPayload, type DiscordDoubleOptions, type RecordedRequest, type SendSlashCommandOptions, type SentInteraction } from './discord-double.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The offline model (`npm test` instructions); override with MODEL_DIR / EMBEDDING_MODEL. */
-export const MODEL_DIR = process.env.MODEL_DIR ? resolve(projectRoot, process.env.MODEL_DIR) : resolve(projectRoot, '../shared/models');
-export const EMBEDDING_MODEL = process.env.EMBEDDING_MODEL ?? 'local/use-lite-en';
+export const MODEL_DIR = modelDir();
+export const EMBEDDING_MODEL = embeddingModel();
 
 export const ADMIN_PERMISSIONS = '32'; // ManageGuild (0x20)
 
