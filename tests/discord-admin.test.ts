@@ -355,9 +355,9 @@ describe('/admin reindex', () => {
 
   it('every admin reply pinged nobody and stayed within Discord limits; no request was refused by the double', () => {
     const admin = h.double.requests.filter((r) => /^\/(interactions|webhooks)\//.test(r.path) && r.method !== 'GET');
-    for (const r of admin) {
-      const payload = r.path.endsWith('/callback') ? r.body?.data : r.body;
-      if (typeof payload?.content !== 'string') continue;
+    const withContent = admin.map((r) => ({ r, payload: r.path.endsWith('/callback') ? r.body?.data : r.body })).filter(({ payload }) => typeof payload?.content === 'string');
+    expect(withContent.length).toBeGreaterThan(10);
+    for (const { r, payload } of withContent) {
       expect(payload.allowed_mentions, r.path).toMatchObject({ parse: [] });
       expect(payload.content.length).toBeLessThanOrEqual(2000);
     }

@@ -62,6 +62,7 @@ afterAll(async () => {
 
 /** Every payload must fit, and Discord (the double) must have accepted it. */
 function expectWithinLimits(requests: RecordedRequest[]): void {
+  expect(requests.length).toBeGreaterThan(0);
   for (const r of requests) {
     const payload = messagePayload(r);
     expect(limitProblems(payload), `${r.method} ${r.path}`).toEqual([]);

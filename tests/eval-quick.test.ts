@@ -67,6 +67,7 @@ describe('quick retrieval evaluation (PIAF dev sample, offline model)', () => {
   });
 
   it('reports consistent figures: recall grows with k, MRR between R@1 and R@10', () => {
+    expect(run.results.map((r) => r.mode)).toEqual(['bm25', 'hybrid']);
     for (const r of run.results) {
       expect(r['recall@1']).toBeLessThanOrEqual(r['recall@5']);
       expect(r['recall@5']).toBeLessThanOrEqual(r['recall@10']);
