@@ -184,7 +184,9 @@ describe('chunkSentences properties', () => {
   }
 
   it('real seed articles with a character-heavy tokenizer', () => {
-    for (const file of readdirSync(SEEDS)) {
+    const files = readdirSync(SEEDS);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
       const text = cleanArticleText(readFileSync(`${SEEDS}/${file}`, 'utf8')).text;
       for (const maxTokens of [16, 64, 128]) {
         checkProperties(text, splitSentences(text), { maxTokens, overlapTokens: Math.floor(maxTokens / 4), countTokens: charHeavy });

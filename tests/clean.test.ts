@@ -10,6 +10,7 @@ const seed = (name: string): string => readFileSync(`${SEEDS}/${name}`, 'utf8');
 
 /** Every line of the cleaned text must be a line of the input, unchanged apart from trailing spaces. */
 function expectLinesVerbatim(raw: string, cleaned: string): void {
+  expect(cleaned.trim()).not.toBe('');
   const inputLines = new Set(raw.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd()));
   for (const line of cleaned.split('\n')) {
     if (line !== '') expect(inputLines.has(line) || inputLines.has(`\uFEFF${line}`), line).toBe(true);

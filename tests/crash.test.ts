@@ -7,13 +7,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
+// Vectors the indexer computes per batch before saving them.
+import { EMBED_CHUNK } from '../src/app/indexer.ts';
 import { killStrayChildren, parseReport, runCli, startCli } from './support/cli.ts';
 import { articleName, factQuestion, generatedArticle, uniqueFact } from './support/generated-corpus.ts';
 import { assertConsistent, cacheStats, observable, storedTexts } from './support/index-state.ts';
 import { cloneWorkspace, makeWorkspace, type Workspace } from './support/workspace.ts';
 
-/** Vectors the indexer computes per batch before saving them (EMBED_CHUNK in src/app/indexer.ts). */
-const EMBED_CHUNK = 64;
 const FIRST = Array.from({ length: 12 }, (_, i) => i + 1);
 const ADDED = Array.from({ length: 12 }, (_, i) => i + 13);
 const EDITED = 3;

@@ -357,7 +357,7 @@ describe('DiscordDouble edge cases', () => {
       await double.waitForRequest((r) => r.method === 'POST' && r.body?.content === 'pong');
       const s = await double.sendSlashCommand({ name: 'x', attachments: [{ filename: 'a.txt', data: 'A', optionName: 'f' }] });
       await (await fetch(s.attachments[0].url)).text();
-      await new Promise((r) => setTimeout(r, 250)); // let a few heartbeats happen
+      while (double.heartbeatCount < 2) await new Promise((r) => setTimeout(r, 10)); // a few heartbeats, ACKed
       await client.destroy();
       await double.stop();
       process.on('exit', () => console.log('EXITED-CLEANLY'));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, contentRequests, isOriginalEdit, limitProblems, messagePayload, newUserId, slash, startHarness, type Harness } from './support/discord-bot-harness.ts';
-import type { RecordedRequest } from './support/discord-double.ts';
+import type { RecordedRequest, SentInteraction } from './support/discord-double.ts';
 
 const QUESTION = 'Que prévoit l’accord de brevets entre Xiaomi et Microsoft ?';
 const WORDS = (
@@ -62,6 +62,7 @@ afterAll(async () => {
 
 /** Every payload must fit, and Discord (the double) must have accepted it. */
 function expectWithinLimits(requests: RecordedRequest[]): void {
+  expect(requests.length).toBeGreaterThan(0);
   for (const r of requests) {
     const payload = messagePayload(r);
     expect(limitProblems(payload), `${r.method} ${r.path}`).toEqual([]);
@@ -84,7 +85,7 @@ describe('a very long answer', () => {
   it('/ask: the deferred reply is edited and the rest follows, every payload within limits, every quote and source shown', async () => {
     const before = h.double.requests.length;
     const { sent, edit } = await ask(h.double, QUESTION);
-    const followUps = await waitForFollowUps(before, sent.token);
+    const followUps = await waitForFollowUps(before, sent);
     const all = [edit, ...followUps];
     expectWithinLimits(all);
     expect(all.length).toBeGreaterThan(1);
@@ -104,7 +105,8 @@ describe('a very long answer', () => {
       (r) => h.double.requests.indexOf(r) >= before && r.method === 'POST' && /\*\*Sources :\*\*|^\[\d+\] /m.test(r.body?.content ?? '') && !r.body?.message_reference,
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // The bot logs request.done once its last message was accepted: everything it sent is recorded.
+    await h.waitForLog((l) => l.event === 'request.done' && l.requestId === id);
     const sent = contentRequests(h.double, before);
     expect(sent.length).toBeGreaterThan(1);
     expect(sent.at(-1)!.at).toBeGreaterThanOrEqual(sources.at);
@@ -118,7 +120,7 @@ describe('a very long answer', () => {
     const before = h.double.requests.length;
     const { sent } = await slash(h.double, { name: 'sources', options: [{ name: 'question', type: 3, value: QUESTION }], userId: newUserId() });
     const edit = await h.double.waitForRequest(isOriginalEdit(h.double, sent), 20_000);
-    const followUps = await waitForFollowUps(before, sent.token);
+    const followUps = await waitForFollowUps(before, sent);
     expectWithinLimits([edit, ...followUps]);
     expect([edit, ...followUps].map((r) => messagePayload(r).content).join('\n')).toContain('Passages trouvés (5)');
   });
@@ -129,15 +131,9 @@ describe('a very long answer', () => {
 });
 
 /** Follow-ups of an interaction (POST /webhooks/{app}/{token}), once the last one has arrived. */
-async function waitForFollowUps(since: number, token: string): Promise<RecordedRequest[]> {
-  const isFollowUp = (r: RecordedRequest) => r.method === 'POST' && r.path === `/webhooks/${h.double.applicationId}/${token}`;
-  // The bot sends follow-ups one after the other; wait until none arrives for a moment.
-  let count = -1;
-  for (;;) {
-    const now = h.double.requests.slice(since).filter(isFollowUp).length;
-    if (now === count) break;
-    count = now;
-    await new Promise((r) => setTimeout(r, 300));
-  }
+async function waitForFollowUps(since: number, sent: SentInteraction): Promise<RecordedRequest[]> {
+  const isFollowUp = (r: RecordedRequest) => r.method === 'POST' && r.path === `/webhooks/${h.double.applicationId}/${sent.token}`;
+  // The bot logs request.done once its last follow-up was accepted: by then every one is recorded.
+  await h.waitForLog((l) => l.event === 'request.done' && l.requestId === sent.id);
   return h.double.requests.slice(since).filter(isFollowUp);
 }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ask, EMBEDDING_MODEL, MODEL_DIR, projectRoot } from './support/discord-bot-harness.ts';
-import { DiscordDouble } from './support/discord-double.ts';
+import { DiscordDouble, type RecordedRequest } from './support/discord-double.ts';
+import { RestGate } from './support/rest-gate.ts';
 
 const PATENTS = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
 const dirs: string[] = [];
@@ -56,19 +57,35 @@ function logLines(run: Run): Record<string, any>[] {
     .map((l) => JSON.parse(l));
 }
 
-async function waitForLog(run: Run, event: string, timeoutMs: number): Promise<Record<string, any>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = logLines(run).find((l) => l.event === event);
-    if (line) return line;
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`no "${event}" log line; stderr:\n${run.stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Resolves with the first `event` log line, checked each time the bot writes to stderr. */
+function waitForLog(run: Run, event: string, timeoutMs: number): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, line?: Record<string, any>) => {
+      clearTimeout(timer);
+      run.child.stderr!.off('data', check);
+      run.child.off('exit', exited);
+      if (error) reject(error);
+      else resolve(line!);
+    };
+    const failure = (why: string) => new Error(`no "${event}" log line (${why}); stderr:\n${run.stderr.join('')}`);
+    // Listeners run in order: the Run's own listener has already recorded this chunk.
+    const check = () => {
+      const line = logLines(run).find((l) => l.event === event);
+      if (line) done(null, line);
+    };
+    const exited = () => done(failure('the process exited'));
+    const timer = setTimeout(() => done(failure(`${timeoutMs} ms`)), timeoutMs);
+    run.child.stderr!.on('data', check);
+    run.child.on('exit', exited);
+    check();
+  });
 }
 
 describe('npm start', () => {
   it('connects, answers, and on SIGTERM finishes the request in flight, disconnects from Discord and exits 0', async () => {
     const double = await DiscordDouble.start();
+    // REST goes through a relay that can hold the double's answers: the request stays in flight until released.
+    const gate = await RestGate.start(double.baseUrl);
     const dir = mkdtempSync(join(tmpdir(), 'depeche-start-'));
     dirs.push(dir);
     mkdirSync(join(dir, 'corpus'));
@@ -76,7 +93,7 @@ describe('npm start', () => {
     const run = npmStart(
       baseEnv({
         DISCORD_TOKEN: double.token,
-        DISCORD_REST_API: double.restUrl,
+        DISCORD_REST_API: gate.restUrl,
         CORPUS_DIR: join(dir, 'corpus'),
         EMBEDDINGS_DIR: join(dir, 'embeddings'),
         MODEL_DIR,
@@ -90,29 +107,58 @@ describe('npm start', () => {
       const first = await ask(double, PATENTS);
       expect(first.edit.body.content).toContain('1 500 brevets');
 
-      // A question in flight when the signal arrives is still answered.
+      // A question in flight when the signal arrives is still answered. The double receives the
+      // deferral (type 5) but its answer is held, so the bot is still waiting on it when SIGTERM lands.
+      gate.holdAnswers((method, path) => method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path));
       const sent = await double.sendSlashCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: PATENTS }], userId: '1200000000000099999' });
-      await double.waitForRequest((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`, 10_000);
+      const isEdit = (r: RecordedRequest) => r.method === 'PATCH' && r.path.includes(`/${sent.token}/messages/@original`);
+      const held = await gate.nextHeld();
+      expect(held.path).toBe(`/interactions/${sent.id}/${sent.token}/callback`);
+      const deferral = double.requests.find((r) => r.path === held.path)!;
+      expect(deferral.body.type).toBe(5);
+      expect(double.requests.some(isEdit)).toBe(false);
+
       const signalled = Date.now();
       run.child.kill('SIGTERM');
+      // The bot took the signal with the request counted in flight; only then does the deferral's answer reach it.
+      expect(await waitForLog(run, 'shutdown.start', 10_000)).toMatchObject({ inFlight: 1 });
+      expect(double.requests.some(isEdit)).toBe(false);
+      gate.releaseAll();
       const exit = await run.exit;
       console.info(`npm start: exited ${exit.code} ${exit.at - signalled} ms after SIGTERM`);
 
       expect(exit).toMatchObject({ code: 0, signal: null });
       expect(exit.at - signalled).toBeLessThan(10_000);
-      const answered = double.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/${sent.token}/messages/@original`));
+      const answered = double.requests.find(isEdit);
       expect(answered?.status).toBe(200);
       expect(answered?.body.content).toContain('1 500 brevets');
       // The client closed its gateway connection (discord.js closes with 1000 when destroyed).
       expect(double.openGatewayConnections).toBe(0);
-      expect(double.gatewayCloses.map((c) => c.code)).toContain(1000);
-      const events = logLines(run).map((l) => l.event);
+      const closed = double.gatewayCloses.find((c) => c.code === 1000);
+      expect(closed).toBeDefined();
+      // Recorded order: deferral received, SIGTERM sent, edit with the answer, gateway closed 1000, exit 0.
+      const timeline = [
+        ['deferral', deferral.at],
+        ['SIGTERM', signalled],
+        ['edit', answered!.at],
+        ['close 1000', closed!.at],
+        ['exit', exit.at],
+      ] as const;
+      for (let i = 1; i < timeline.length; i++) expect(timeline[i]![1], `${timeline[i - 1]![0]} before ${timeline[i]![0]}`).toBeGreaterThanOrEqual(timeline[i - 1]![1]);
+      expect(double.requests.indexOf(answered!)).toBeGreaterThan(double.requests.indexOf(deferral));
+      // And in the bot's own log: the signal, then that request done, then shutdown done.
+      const lines = logLines(run);
+      const events = lines.map((l) => l.event);
       expect(events).toEqual(expect.arrayContaining(['bot.ready', 'shutdown.signal', 'shutdown.start', 'shutdown.done']));
-      expect(events.indexOf('shutdown.done')).toBeGreaterThan(events.indexOf('shutdown.signal'));
+      const requestDone = lines.findIndex((l) => l.event === 'request.done' && l.requestId === sent.id);
+      expect(requestDone).toBeGreaterThan(events.indexOf('shutdown.start'));
+      expect(events.indexOf('shutdown.start')).toBeGreaterThan(events.indexOf('shutdown.signal'));
+      expect(events.indexOf('shutdown.done')).toBeGreaterThan(requestDone);
       expect(logLines(run).find((l) => l.event === 'shutdown.signal')).toMatchObject({ signal: 'SIGTERM' });
       expect(run.stdout.join('') + run.stderr.join('')).not.toContain(double.token);
     } finally {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await gate.stop();
       await double.stop();
     }
   }, 180_000);

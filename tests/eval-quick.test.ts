@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetsDir } from '../src/eval/datasets.ts';
 import { runEval, type EvalRun, type ModeResult } from '../src/eval/harness.ts';
+import { embeddingModel, modelDir } from './support/shared-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const piaf = join(datasetsDir(process.env, root), 'piaf');
@@ -37,8 +38,8 @@ beforeAll(async () => {
     articles: 60,
     workdir: dir,
     env: {
-      MODEL_DIR: process.env.MODEL_DIR ?? resolve(root, '../shared/models'),
-      EMBEDDING_MODEL: 'local/use-lite-en',
+      MODEL_DIR: modelDir(),
+      EMBEDDING_MODEL: embeddingModel(),
     },
     repoRoot: root,
   });
@@ -66,6 +67,7 @@ describe('quick retrieval evaluation (PIAF dev sample, offline model)', () => {
   });
 
   it('reports consistent figures: recall grows with k, MRR between R@1 and R@10', () => {
+    expect(run.results.map((r) => r.mode)).toEqual(['bm25', 'hybrid']);
     for (const r of run.results) {
       expect(r['recall@1']).toBeLessThanOrEqual(r['recall@5']);
       expect(r['recall@5']).toBeLessThanOrEqual(r['recall@10']);

@@ -23,6 +23,7 @@ describe('fuseScores', () => {
 
   it('normalises each leg to 0..1 so raw BM25 scores do not swamp cosine similarities', () => {
     const fused = fuseScores(lexical, dense, 0.5);
+    expect(fused.length).toBeGreaterThan(0);
     for (const h of fused) {
       expect(h.lexical).toBeGreaterThanOrEqual(0);
       expect(h.lexical).toBeLessThanOrEqual(1);

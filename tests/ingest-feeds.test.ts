@@ -17,7 +17,8 @@ import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts
 
 const MINUTE = 60_000;
 const SETTINGS: IngestSettings = {
-  fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 500_000, maxRedirects: 3, userAgent: DEFAULT_USER_AGENT },
+  // Generous: a local page on a loaded machine must not time out; the time-out test sets its own.
+  fetch: { allowHosts: ['127.0.0.1'], timeoutMs: 15_000, maxBytes: 500_000, maxRedirects: 3, userAgent: DEFAULT_USER_AGENT },
   feeds: { pollMinutes: 30, maxItemsPerPoll: 20 },
 };
 
@@ -223,13 +224,10 @@ describe('following a feed', () => {
     let mode: 'error' | 'slow' | 'ok' = 'ok';
     server.route('/flaky.xml', (_req, res) => {
       if (mode === 'error') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error');
-      if (mode === 'slow') {
-        const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Flaky', server.origin, [itemOf(BREST)])), 4000);
-        return void res.on('close', () => clearTimeout(t));
-      }
+      if (mode === 'slow') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).write('<?xml version="1.0"?>'); // and never ends
       res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Flaky', server.origin, [itemOf(BREST)]));
     });
-    const service = open();
+    const service = open({ ...SETTINGS, fetch: { ...SETTINGS.fetch, timeoutMs: 1500 } });
     const { feed } = await service.addFeed(server.url('/flaky.xml'));
     mode = 'error';
     const r1 = await service.poll();
@@ -331,15 +329,27 @@ describe('following a feed', () => {
   it('polls on a schedule once started, posts notices, and stops', async () => {
     servePage(LOUVRE);
     server.route('/rss.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(LOUVRE)]), 'application/rss+xml'));
-    const service = FeedService.open(app, { ...SETTINGS, feeds: { ...SETTINGS.feeds, pollMinutes: 0.05 } }, { tickMs: 50, onNotice: (line) => void notices.push(line) });
+    const TICK_MS = 50;
+    // Every scheduled poll starts by reading the clock: counting the reads counts the ticks.
+    let ticks = 0;
+    const now = () => (ticks++, Date.now());
+    const service = FeedService.open(app, { ...SETTINGS, feeds: { ...SETTINGS.feeds, pollMinutes: 0.05 } }, { tickMs: TICK_MS, now, onNotice: (line) => void notices.push(line) });
     services.push(service);
     await service.addFeed(server.url('/rss.xml'));
+    const beforeStart = ticks;
     service.start();
     await vi.waitFor(() => expect(notices).toHaveLength(1), { timeout: 10_000, interval: 50 });
     expect(notices[0]).toMatch(/^Nouvel article : Le Louvre ouvrira jusqu’à 22 heures le vendredi \(Ouest Matin, 2024-10-01\) — https:\/\/ouest-matin\.example\/louvre-nocturnes$/);
+    // The schedule is live: it keeps ticking after the first poll.
+    await vi.waitFor(() => expect(ticks).toBeGreaterThanOrEqual(beforeStart + 3), { timeout: 10_000, interval: 10 });
+
     await service.stop();
+    const ticksAtStop = ticks;
     const hits = server.hits('/rss.xml');
-    await new Promise((r) => setTimeout(r, 200));
+    // A tick still scheduled would be due within TICK_MS; Node runs timers in order of expiry (and
+    // equal ones in order of creation), so it would fire before this one, however slow the machine.
+    await new Promise((r) => setTimeout(r, 2 * TICK_MS));
+    expect(ticks).toBe(ticksAtStop);
     expect(server.hits('/rss.xml')).toBe(hits);
   });
 });

@@ -28,6 +28,7 @@ describe('progressReporter', () => {
       t = i * 100;
       report({ phase: 'embed', done: i, total: 100 });
     }
+    expect(out.length).toBeGreaterThan(0);
     expect(out.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
     expect(out.length).toBeLessThan(10); // throttled, not one line per step
     expect(out.at(-1)).toContain('100/100 (100%)');

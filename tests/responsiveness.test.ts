@@ -16,9 +16,6 @@ import { makeWorkspace, REPO_ROOT } from './support/workspace.ts';
 const ws = makeWorkspace();
 afterAll(() => ws.cleanup());
 
-/** Discord closes a gateway connection whose heartbeat is late by whole seconds; stay far from that. */
-const MAX_LAG_MS = 1000;
-
 describe('responsiveness during a reindex', () => {
   it('keeps the event loop free and answers from the previous snapshot while the model embeds', async () => {
     for (let n = 1; n <= 5; n++) ws.write(articleName(n), generatedArticle(n));
@@ -43,19 +40,31 @@ describe('responsiveness during a reindex', () => {
 
       let embedding!: () => void;
       const embeddingStarted = new Promise<void>((resolve) => (embedding = resolve));
-      const progress: ReindexProgress[] = [];
+      const progress: (ReindexProgress & { at: number })[] = [];
+      /** What happened, in the order it happened on this thread. */
+      const order: string[] = [];
       const started = performance.now();
       const job = app.reindex({}, (p) => {
-        progress.push(p);
+        progress.push({ ...p, at: performance.now() });
         if (p.phase === 'embed' && p.done > 0) embedding();
       });
+      void job.then(() => order.push('reindex done'));
       await embeddingStarted;
 
-      // Mid-reindex questions: answered at once, from generation 1.
+      // Mid-reindex questions: answered while the reindex runs, from generation 1.
       expect(app.isReindexing).toBe(true);
-      const during = await Promise.all([app.ask(factQuestion(1)), app.ask(factQuestion(2)), app.ask(factQuestion(20))]);
-      const answeredWhileRunning = app.isReindexing;
-      expect(app.status()).toMatchObject({ reindexing: answeredWhileRunning, generation: 1 });
+      const during = await Promise.all(
+        [1, 2, 20].map((n) =>
+          app.ask(factQuestion(n)).then((answer) => {
+            order.push(`answer ${n}`);
+            return answer;
+          }),
+        ),
+      );
+      const statusWhenAnswered = app.status();
+      // All three answered, and the reindex not done yet.
+      expect([...order].sort()).toEqual(['answer 1', 'answer 2', 'answer 20']);
+      expect(statusWhenAnswered).toMatchObject({ reindexing: true, generation: 1 });
       expect(during[0]!.citations.map((c) => c.quote)).toContain(uniqueFact(1, 1));
       expect(during[1]!.citations.map((c) => c.quote)).toContain(uniqueFact(2));
       expect(during[2]!.citations.some((c) => c.articleId === 'gen-020')).toBe(false);
@@ -65,15 +74,22 @@ describe('responsiveness during a reindex', () => {
       clearInterval(ticker);
       histogram.disable();
       const maxDelayMs = histogram.max / 1e6;
+      // One embedder call (a batch of passages) takes the time between two embed progress reports.
+      const embedReports = progress.filter((p) => p.phase === 'embed');
+      const batchMs = embedReports.slice(1).map((p, i) => p.at - embedReports[i]!.at);
+      const longestBatchMs = Math.max(...batchMs);
       console.info(
         `reindex of ${report.passages} passages (${report.embedded} embedded in ${report.embedMs} ms) in ${Math.round(reindexMs)} ms; event loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, ` +
-          `max ${maxDelayMs.toFixed(1)} ms; timer max lateness ${maxGap.toFixed(1)} ms; questions answered while running: ${answeredWhileRunning}`,
+          `max ${maxDelayMs.toFixed(1)} ms; timer max lateness ${maxGap.toFixed(1)} ms; embedder batches ${batchMs.map(Math.round).join(', ')} ms; order ${order.join(' < ')}`,
       );
       expect(report.passages).toBeGreaterThan(250);
       expect(report.embedded).toBeGreaterThan(100);
-      expect(progress.filter((p) => p.phase === 'embed').length).toBeGreaterThan(2);
-      expect(maxDelayMs).toBeLessThan(MAX_LAG_MS);
-      expect(maxGap).toBeLessThan(MAX_LAG_MS);
+      expect(embedReports.length).toBeGreaterThan(2);
+      expect(order.at(-1)).toBe('reindex done');
+      // Were the model run on this thread, the loop would stall for a whole batch. Measured against
+      // the batches of this very run, the bound holds on a machine of any speed or load.
+      expect(maxDelayMs).toBeLessThan(longestBatchMs / 2);
+      expect(maxGap).toBeLessThan(longestBatchMs / 2);
 
       // Once committed, the new snapshot answers.
       expect(app.status()).toMatchObject({ reindexing: false, generation: 2, articles: 30 });

@@ -8,12 +8,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBot, type Bot, type BotOptions } from '../../src/discord/bot.ts';
 import { createLogger } from '../../src/log.ts';
+import { embeddingModel, modelDir } from './shared-data.ts';
 import { DiscordDouble, type ApplicationCommandOptionPayload, type DiscordDoubleOptions, type RecordedRequest, type SendSlashCommandOptions, type SentInteraction } from './discord-double.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The offline model (`npm test` instructions); override with MODEL_DIR / EMBEDDING_MODEL. */
-export const MODEL_DIR = process.env.MODEL_DIR ? resolve(projectRoot, process.env.MODEL_DIR) : resolve(projectRoot, '../shared/models');
-export const EMBEDDING_MODEL = process.env.EMBEDDING_MODEL ?? 'local/use-lite-en';
+export const MODEL_DIR = modelDir();
+export const EMBEDDING_MODEL = embeddingModel();
 
 export const ADMIN_PERMISSIONS = '32'; // ManageGuild (0x20)
 
@@ -37,6 +38,8 @@ export interface Harness {
   env: Record<string, string>;
   /** Every structured log line the bot wrote, parsed. */
   logs: Record<string, any>[];
+  /** Resolves with the first log line, logged already or later, for which `pred` is true. */
+  waitForLog(pred: (line: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
   stop(): Promise<void>;
 }
 
@@ -59,7 +62,29 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...options.env,
   };
   const logs: Record<string, any>[] = [];
-  const logger = createLogger('debug', (line) => logs.push(JSON.parse(line)));
+  const logWaiters = new Set<(line: Record<string, any>) => void>();
+  const logger = createLogger('debug', (line) => {
+    const parsed = JSON.parse(line);
+    logs.push(parsed);
+    for (const w of [...logWaiters]) w(parsed);
+  });
+  const waitForLog = (pred: (line: Record<string, any>) => boolean, timeoutMs = 20_000): Promise<Record<string, any>> => {
+    const existing = logs.find(pred);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        logWaiters.delete(waiter);
+        reject(new Error(`no matching log line within ${timeoutMs} ms; last lines:\n${logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`));
+      }, timeoutMs);
+      const waiter = (line: Record<string, any>) => {
+        if (!pred(line)) return;
+        clearTimeout(timer);
+        logWaiters.delete(waiter);
+        resolve(line);
+      };
+      logWaiters.add(waiter);
+    });
+  };
   let bot: Bot;
   try {
     bot = await startBot(env, {
@@ -81,6 +106,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     corpusDir,
     env,
     logs,
+    waitForLog,
     async stop() {
       await bot.stop(); // destroys the client before the double goes away
       await double.stop();

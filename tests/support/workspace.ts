@@ -8,11 +8,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { EmbedderSpec } from '../../src/embed/embedder.ts';
+import { embeddingModel, modelDir } from './shared-data.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The offline models root: MODEL_DIR from the environment, else ../shared/models beside the repo. */
-export const MODEL_DIR = resolve(REPO_ROOT, process.env.MODEL_DIR?.trim() || '../shared/models');
-export const REAL_MODEL = process.env.EMBEDDING_MODEL?.trim() || 'local/use-lite-en';
+export const MODEL_DIR = modelDir();
+/** EMBEDDING_MODEL from the environment, else the offline model. */
+export const REAL_MODEL = embeddingModel();
 /** The seed articles shipped with the repository. */
 export const SEED_CORPUS = join(REPO_ROOT, 'corpus');
 
