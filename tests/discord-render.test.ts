@@ -184,7 +184,7 @@ describe('render: helpers', () => {
   });
 
   it('admin renderings fit one message whatever the corpus size', () => {
-    const articles = Array.from({ length: 500 }, (_, i) => ({ id: `article-${i}`, path: `${i}.md`, title: `Titre ${'long '.repeat(40)}${i}`, source: 'Le Monde', published: '2016-01-01', url: null, chars: 100, passages: 2 }));
+    const articles = Array.from({ length: 500 }, (_, i) => ({ id: `article-${i}`, path: `${i}.md`, title: `Titre ${'long '.repeat(40)}${i}`, source: 'Le Monde', published: '2016-01-01', url: null, addedAt: '2026-01-01T00:00:00Z', chars: 100, passages: 2 }));
     const list = renderArticleList(articles);
     expect(list.length).toBeLessThanOrEqual(MAX_CONTENT);
     expect(list).toMatch(/… et \d+ autres/);
@@ -267,7 +267,7 @@ describe('configuration', () => {
 describe('commands', () => {
   it('/admin requires Manage Server by default and is guild-only; questions are bounded', () => {
     const payloads = commandPayloads();
-    expect(payloads.map((p) => p.name)).toEqual(['ask', 'sources', 'admin']);
+    expect(payloads.map((p) => p.name)).toEqual(['ask', 'sources', 'timeline', 'admin']);
     const adminCmd = payloads.find((p) => p.name === 'admin')!;
     expect(adminCmd.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(adminCmd.contexts).toEqual([0]);

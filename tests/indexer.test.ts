@@ -137,6 +137,25 @@ describe('reindex: incremental updates', () => {
     expect(others(after)).toEqual(others(before));
   });
 
+  it('keeps when an article entered the corpus apart from its publication date, across edits', async () => {
+    const ws = workspace();
+    await index(ws);
+    const summaries = () => IndexSnapshot.load(ws.config())!.summaries();
+    const first = summaries().find((a) => a.id === 'lune')!;
+    expect(first.published).toBe('2027-03-14'); // from the article itself
+    expect(Date.parse(first.addedAt)).not.toBeNaN();
+    // An undated article stays undated: the time it was added is not a publication date.
+    const seeds = summaries().filter((a) => /^00\d_/.test(a.id));
+    expect(seeds.length).toBe(4);
+    for (const a of seeds) expect(a.published).toBeNull();
+    ws.write('lune.md', luneArticle(LUNE_PARAGRAPHS.map((p) => p.replace('42 kilogrammes', '43 kilogrammes'))));
+    const report = await index(ws);
+    expect(report.updated).toBe(1);
+    const edited = summaries().find((a) => a.id === 'lune')!;
+    expect(edited.addedAt).toBe(first.addedAt);
+    expect(edited.published).toBe('2027-03-14');
+  });
+
   it('drops a removed file’s passages from results', async () => {
     const ws = workspace();
     await index(ws);

@@ -268,6 +268,7 @@ function readChangedFile(file: CorpusFile, id: string, old: StoredArticle | unde
 }
 
 function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, fileHash: string): StoredArticle {
+  const now = new Date().toISOString();
   return {
     id,
     path: file.path,
@@ -277,7 +278,9 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
     textHash: prepared.textHash,
     fileSize: file.size,
     fileMtime: file.mtimeMs,
-    indexedAt: new Date().toISOString(),
+    indexedAt: now,
+    // Only a first insert keeps it (the store never updates added_at): the day it entered the corpus.
+    addedAt: now,
   };
 }
 

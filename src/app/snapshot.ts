@@ -16,6 +16,8 @@ export interface ArticleSummary {
   source: string | null;
   published: string | null;
   url: string | null;
+  /** When it entered the corpus (ISO timestamp); not its publication date. */
+  addedAt: string;
   chars: number;
   passages: number;
 }
@@ -30,7 +32,7 @@ export class IndexSnapshot implements CorpusView {
 
   private constructor(
     readonly manifest: Manifest,
-    private readonly articles: Map<string, Article & { path: string }>,
+    private readonly articles: Map<string, Article & { path: string; addedAt: string }>,
     private readonly passages: Map<number, Passage>,
     readonly lexical: Bm25Index,
     readonly dense: VectorIndex,
@@ -63,7 +65,7 @@ export class IndexSnapshot implements CorpusView {
     const articles = new Map(
       state.articles.map((a) => [
         a.id,
-        { id: a.id, path: a.path, title: a.title, source: a.source, url: a.url, published: a.published, language: a.language, text: a.text },
+        { id: a.id, path: a.path, title: a.title, source: a.source, url: a.url, published: a.published, language: a.language, text: a.text, addedAt: a.addedAt },
       ]),
     );
     const passages = new Map<number, Passage>();
@@ -114,6 +116,7 @@ export class IndexSnapshot implements CorpusView {
       source: a.source,
       published: a.published,
       url: a.url,
+      addedAt: a.addedAt,
       chars: a.text.length,
       passages: counts.get(a.id) ?? 0,
     }));

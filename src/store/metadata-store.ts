@@ -27,6 +27,11 @@ export interface StoredArticle extends Article {
   fileSize: number;
   fileMtime: number;
   indexedAt: string;
+  /**
+   * When the article first entered the index: kept across re-indexing, never taken for its
+   * publication date (`published` comes from the article itself, or stays null).
+   */
+  addedAt: string;
 }
 
 export interface StoredPassage extends Passage {
@@ -48,7 +53,7 @@ export interface Commit {
   report: unknown;
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** Article and passage metadata, the embedding cache and the manifest, in one SQLite file. */
 export class MetadataStore {
@@ -86,6 +91,17 @@ export class MetadataStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
     if (version > SCHEMA_VERSION) throw new Error(`metadata store schema ${version} is newer than this program (${SCHEMA_VERSION})`);
+    if (version === 1) {
+      // Schema 1 had no added_at: the last indexing time is the best record of it there is.
+      this.db.exec(`
+        BEGIN;
+        ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT '';
+        UPDATE articles SET added_at = indexed_at;
+        PRAGMA user_version = ${SCHEMA_VERSION};
+        COMMIT;
+      `);
+      return;
+    }
     this.db.exec(`
       BEGIN;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -98,7 +114,8 @@ export class MetadataStore {
         text_hash TEXT NOT NULL,
         file_size INTEGER NOT NULL,
         file_mtime INTEGER NOT NULL,
-        indexed_at TEXT NOT NULL
+        indexed_at TEXT NOT NULL,
+        added_at TEXT NOT NULL
       ) STRICT;
       CREATE TABLE IF NOT EXISTS passages (
         label INTEGER PRIMARY KEY,
@@ -195,8 +212,8 @@ export class MetadataStore {
     const removeArticle = this.db.prepare('DELETE FROM articles WHERE id = ?');
     const removePassage = this.db.prepare('DELETE FROM passages WHERE label = ?');
     const upsertArticle = this.db.prepare(`
-      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at)
-      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt)
+      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at, added_at)
+      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt, @addedAt)
       ON CONFLICT(id) DO UPDATE SET path = excluded.path, title = excluded.title, source = excluded.source,
         url = excluded.url, published = excluded.published, language = excluded.language, text = excluded.text,
         file_hash = excluded.file_hash, text_hash = excluded.text_hash, file_size = excluded.file_size,
@@ -249,6 +266,7 @@ interface ArticleRow {
   file_size: number;
   file_mtime: number;
   indexed_at: string;
+  added_at: string;
 }
 
 interface PassageRow {
@@ -276,6 +294,7 @@ function fromArticleRow(r: ArticleRow): StoredArticle {
     fileSize: r.file_size,
     fileMtime: r.file_mtime,
     indexedAt: r.indexed_at,
+    addedAt: r.added_at,
   };
 }
 
