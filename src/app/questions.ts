@@ -11,7 +11,7 @@ import { analyze } from '../core/text/analyze.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import { describePeriod } from '../core/time/format-date.ts';
 import { readQuestionTime, type TimeIntent } from '../core/time/question-time.ts';
-import { inWindow, windowFirst } from '../core/time/recency.ts';
+import { inWindow } from '../core/time/recency.ts';
 import type { Answer, ScoredPassage } from '../core/types.ts';
 import type { RetrievalConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -99,7 +99,7 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime() };
     const answer = this.compose(r);
-    const ranked = this.periodFirst(r).slice(0, limit).map((p) => ({
+    const ranked = r.ranked.slice(0, limit).map((p) => ({
       articleId: p.passage.articleId,
       start: p.passage.start,
       end: p.passage.end,
@@ -114,9 +114,7 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind === 'refused') return { found: false, message: r.message, passages: [] };
     if (r.kind === 'not-indexed') return { found: false, message: NOT_INDEXED_SOURCES, passages: [] };
-    const relevant = this.periodFirst(r)
-      .filter((p) => p.coverage > this.options.retrieval.minRelevance && (r.period === null || this.inPeriod(r, p)))
-      .slice(0, limit);
+    const relevant = r.ranked.filter((p) => p.coverage > this.options.retrieval.minRelevance && this.inPeriod(r, p)).slice(0, limit);
     const passages = relevant.map((p) => {
       const a = r.snapshot.article(p.passage.articleId)!;
       return {
@@ -168,6 +166,7 @@ export class Questions {
     const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
     const searched = intent === 'none' ? question : time.content;
     const terms = analyze(searched);
+    // "Quoi de neuf" looks past the best few passages: every article on the subject is a candidate.
     const wide = intent === 'whats-new' ? SUBJECT_CANDIDATES : minCandidates;
     let vector: Float32Array | null = null;
     const { denseWeight } = this.options.retrieval;
@@ -212,12 +211,6 @@ export class Questions {
     return inWindow(r.snapshot.article(p.passage.articleId)?.published ?? null, r.period);
   }
 
-  /** The ranking with passages of the asked period first (the evaluation and /sources read it). */
-  private periodFirst(r: Extract<Retrieval, { kind: 'ranked' }>): ScoredPassage[] {
-    if (r.period === null) return r.ranked;
-    const dated = r.ranked.map((p) => ({ p, published: r.snapshot.article(p.passage.articleId)?.published ?? null }));
-    return windowFirst(dated, r.period).map((d) => d.p);
-  }
 
   private queryEmbedder(): Promise<Embedder> {
     if (!this.embedder) {
