@@ -274,7 +274,10 @@ function toFetchError(url: string, error: unknown, signal: AbortSignal, settings
       return new FetchError(url, { code: 'network', errno: code });
     }
   }
-  return new FetchError(url, { code: 'network', errno: null, detail: error instanceof Error ? error.message : String(error) });
+  // No error code: the innermost cause says most (undici's own message is "fetch failed").
+  let inner: unknown = error;
+  while ((inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
+  return new FetchError(url, { code: 'network', errno: null, detail: inner instanceof Error ? inner.message : String(inner) });
 }
 
 export function parseHttpUrl(raw: string): URL {
