@@ -56,7 +56,7 @@ export function describeFailure(reason: FailureReason): string {
       return 'les adresses contenant un nom d’utilisateur ou un mot de passe sont refusées';
     case 'private-address': {
       const what = reason.host === reason.address ? `${reason.host} est une adresse ${RANGES[reason.range]}` : `${reason.host} pointe vers ${reason.address}, une adresse ${RANGES[reason.range]}`;
-      return `adresse refusée : ${what} (ajoutez l’hôte à FETCH_ALLOW_HOSTS pour l’autoriser)`;
+      return `${what} (ajoutez l’hôte à FETCH_ALLOW_HOSTS pour l’autoriser)`;
     }
     case 'unresolvable-host':
       return `impossible de trouver l’adresse de ${reason.host}${reason.errno ? ` (${reason.errno})` : ''}`;
@@ -88,8 +88,8 @@ export function describeFailure(reason: FailureReason): string {
       return `impossible de décoder le texte en ${reason.encoding}`;
     case 'no-article-text':
       return reason.chars === 0
-        ? 'aucun texte d’article à cette adresse (est-ce bien un article ?)'
-        : `aucun texte d’article à cette adresse : seulement ${fr(reason.chars)} caractères de texte principal (est-ce bien un article ?)`;
+        ? 'aucun texte d’article dans ce document (est-ce bien un article ?)'
+        : `aucun texte d’article dans ce document : seulement ${fr(reason.chars)} caractères de texte principal (est-ce bien un article ?)`;
     case 'paywalled':
       return `article réservé aux abonnés : seul le chapeau est lisible (${fr(reason.chars)} caractères)`;
 
