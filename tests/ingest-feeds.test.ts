@@ -5,12 +5,14 @@
  * off while a reindex runs, and the scheduled poller with its notices.
  */
 import { readdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts';
 import { closeFetchAgents } from '../src/ingest/fetch.ts';
 import { FeedError, FeedService, MAX_ITEM_ATTEMPTS } from '../src/ingest/feeds/service.ts';
+import { FeedStore } from '../src/ingest/feeds/store.ts';
 import { articlePage, atomFeed, BREST, LOUVRE, rssFeed, SNCF, VENDANGES, type FeedItem, type TestArticle } from './support/http-pages.ts';
 import { body, cached, startServer, type TestServer } from './support/http-server.ts';
 import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
@@ -342,5 +344,19 @@ describe('following a feed', () => {
     const hits = server.hits('/rss.xml');
     await new Promise((r) => setTimeout(r, 200));
     expect(server.hits('/rss.xml')).toBe(hits);
+  });
+});
+
+describe('feed state written by an older version', () => {
+  it('reads a last error stored as an English sentence as an unrecorded reason (its text kept only as detail), and new errors as codes', () => {
+    const service = open();
+    const feed = service.store.add('https://exemple.fr/flux.xml', 'Ancien flux', clock);
+    const path = FeedStore.pathIn(app.config.embeddingsDir);
+    const db = new Database(path);
+    db.prepare('UPDATE feeds SET error_count = 1, last_error = ? WHERE id = ?').run('the server answered 500 Internal Server Error', feed.id);
+    db.close();
+    expect(service.store.byId(feed.id)!.lastError).toEqual({ code: 'unrecorded', detail: 'the server answered 500 Internal Server Error' });
+    service.store.recordFailure(feed.id, { code: 'http-status', status: 503, statusText: 'Service Unavailable' }, clock + MINUTE, clock);
+    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 2, lastError: { code: 'http-status', status: 503, statusText: 'Service Unavailable' } });
   });
 });
