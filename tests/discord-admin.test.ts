@@ -220,7 +220,7 @@ describe('/admin add', () => {
     expect(edit.body.content).toContain('Le Petit Rennais de test');
 
     const notArticle = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'menu.html', data: '<html><body><nav><a href="/">Accueil</a></nav><p>Bienvenue !</p></body></html>', optionName: 'file' }] });
-    expect((await finalEdit(notArticle.sent, /Refusé/)).body.content).toMatch(/^Refusé : no article text found on the page/);
+    expect((await finalEdit(notArticle.sent, /Refusé/)).body.content).toBe('Refusé : aucun texte d’article dans ce document : seulement 20 caractères de texte principal (est-ce bien un article ?).');
     expect(corpusFiles()).toEqual([...before, 'conserverie.md'].sort());
   });
 
@@ -230,14 +230,14 @@ describe('/admin add', () => {
     const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0xff, 0xfe]);
     const bin = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'notes.md', contentType: 'text/markdown', data: binary, optionName: 'file' }] });
     const binReply: string = (await finalEdit(bin.sent, /Refusé/)).body.content;
-    expect(binReply).toMatch(/^Refusé : `notes\.md` : \S/);
+    expect(binReply).toBe('Refusé : `notes.md` : fichier binaire, ce n’est pas du texte');
     expect(downloadsOf(bin.sent)).toHaveLength(1);
 
     const empty = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'vide.txt', data: '\n\n   \n', optionName: 'file' }] });
-    expect((await finalEdit(empty.sent, /Refusé/)).body.content).toMatch(/Refusé : `vide\.txt` : \S/);
+    expect((await finalEdit(empty.sent, /Refusé/)).body.content).toBe('Refusé : `vide.txt` : fichier sans texte');
 
     const dup = await adminCommand(h.double, 'add', [], { ...ADMIN, attachments: [{ filename: 'copie.md', data: QUAY_ARTICLE, optionName: 'file' }] });
-    expect((await finalEdit(dup.sent, /Ignoré/)).body.content).toMatch(/Ignoré : `copie\.md` : same text as article/);
+    expect((await finalEdit(dup.sent, /Ignoré/)).body.content).toMatch(/^Ignoré : `copie\.md` : même texte que l’article \S+, déjà dans le corpus$/);
 
     expect(corpusFiles()).toEqual(before);
     expect(h.bot.depeche.listArticles()).toHaveLength(articles);

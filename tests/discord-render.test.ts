@@ -188,8 +188,10 @@ describe('render: helpers', () => {
     const list = renderArticleList(articles);
     expect(list.length).toBeLessThanOrEqual(MAX_CONTENT);
     expect(list).toMatch(/… et \d+ autres/);
-    const report = { model: 'm', generation: 2, full: false, rebuiltIndex: false, articles: 3, added: 1, updated: 0, removed: 0, unchanged: 2, failed: Array.from({ length: 100 }, (_, i) => ({ file: `f${i}.md`, reason: 'binary file, not text' })), passages: 10, embedded: 3, reusedVectors: 7, durationMs: 1234, embedMs: 100, embedRate: 30, finishedAt: '2026-01-01T00:00:00Z', notes: [] };
-    expect(renderReindexReport(report).length).toBeLessThanOrEqual(MAX_CONTENT);
+    const report = { model: 'm', generation: 2, full: false, rebuiltIndex: false, articles: 3, added: 1, updated: 0, removed: 0, unchanged: 2, failed: Array.from({ length: 100 }, (_, i) => ({ file: `f${i}.md`, reason: { code: 'binary' as const } })), passages: 10, embedded: 3, reusedVectors: 7, durationMs: 1234, embedMs: 100, embedRate: 30, finishedAt: '2026-01-01T00:00:00Z', notes: [] };
+    const rendered = renderReindexReport(report);
+    expect(rendered.length).toBeLessThanOrEqual(MAX_CONTENT);
+    expect(rendered).toContain('Refusé : `f0.md` : fichier binaire, ce n’est pas du texte');
     const status = renderStatus({ articles: 3, passages: 10, model: 'm', indexModel: 'm', generation: 2, builtAt: new Date(Date.now() - 3_600_000).toISOString(), indexBytes: 2048, databaseBytes: 4096, reindexing: false, lastReindex: report });
     expect(status).toContain('**Articles :** 3');
     expect(status).toMatch(/il y a 1 h/);

@@ -191,9 +191,9 @@ describe('reindex: malformed articles', () => {
     const report = await index(ws);
     const reasons = Object.fromEntries(report.failed.map((f) => [f.file, f.reason]));
     expect(Object.keys(reasons).sort()).toEqual(['binaire.md', 'entete.md', 'vide.txt']);
-    expect(reasons['binaire.md']).toMatch(/binary/);
-    expect(reasons['entete.md']).toMatch(/front matter/);
-    expect(reasons['vide.txt']).toMatch(/no text/);
+    expect(reasons['binaire.md']).toEqual({ code: 'binary' });
+    expect(reasons['entete.md']).toMatchObject({ code: 'front-matter-syntax' });
+    expect(reasons['vide.txt']).toEqual({ code: 'no-text' });
     expect(report).toMatchObject({ articles: 7, added: 7 });
     const state = assertConsistent(ws.config());
     expect(state.articles.map((a) => a.path).sort()).not.toContain('entete.md');
@@ -205,8 +205,8 @@ describe('reindex: malformed articles', () => {
     await index(ws);
     ws.write('fromage.md', '---\ntitle: "Le comté\nsource: [\n---\n\nTexte abîmé.\n');
     const report = await index(ws, { full });
-    expect(report.failed).toEqual([{ file: 'fromage.md', reason: expect.stringMatching(/front matter/) }]);
-    expect(report.notes.join('\n')).toContain('fromage.md: kept the previously indexed version');
+    expect(report.failed).toEqual([{ file: 'fromage.md', reason: expect.objectContaining({ code: 'front-matter-syntax' }) }]);
+    expect(report.notes).toContainEqual({ code: 'kept-previous', file: 'fromage.md' });
     expect(report.articles).toBe(7);
     assertConsistent(ws.config());
     const answer = await ask(ws, FROMAGE_QUESTION);
@@ -336,7 +336,7 @@ describe('reindex: model and index file', () => {
     expect(report.model).toBe('hash-32');
     expect(report.rebuiltIndex).toBe(true);
     expect(report.embedded).toBe(first.embedded);
-    expect(report.notes.join('\n')).toContain('built with model hash-64');
+    expect(report.notes).toContainEqual({ code: 'model-changed', from: 'hash-64', to: 'hash-32' });
     const state = assertConsistent(ws.config());
     expect(state.manifest).toMatchObject({ model: 'hash-32', dims: 32, generation: 2 });
     expect(state.passages.length).toBe(first.passages);
@@ -362,7 +362,7 @@ describe('reindex: model and index file', () => {
     const report = await index(ws);
     expect(report).toMatchObject({ embedded: 0, rebuiltIndex: true, generation: 2, passages: first.passages });
     expect(report.reusedVectors).toBe(first.embedded);
-    expect(report.notes.join('\n')).toMatch(/checksum mismatch.*rebuilt it from the stored vectors/);
+    expect(report.notes).toContainEqual({ code: 'index-rebuilt', detail: expect.stringMatching(/checksum mismatch/) });
     assertConsistent(ws.config());
     expect(ws.indexFiles()).toEqual(['index-000002.hnsw']);
     expect((await ask(ws, FROMAGE_QUESTION)).citations[0]?.quote).toContain('71 000 tonnes');

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerCommands } from '../src/discord/register.ts';
 import { fileNameFor } from '../src/ingest/url.ts';
 import {
@@ -78,18 +78,18 @@ describe('/admin add url:', () => {
     expect(answer).toContain(CANONICAL);
 
     const again = await finalReply(await addUrl(web.url('/eco/sncf')), /^Ignoré/);
-    expect(again.content).toMatch(/^Ignoré : `.*` : unchanged: article web-courrier-du-rail-example-\S+ already has this text$/);
+    expect(again.content).toMatch(/^Ignoré : `.*` : inchangé : l’article web-courrier-du-rail-example-\S+ a déjà ce texte$/);
 
-    expect((await finalReply(await addUrl(web.url('/boom')))).content).toBe('Refusé : the server answered 500 Internal Server Error.');
+    expect((await finalReply(await addUrl(web.url('/boom')))).content).toBe('Refusé : le serveur a répondu 500 (erreur interne du serveur).');
     // Refused before anything is deferred or fetched.
     const ftp = await addUrl('ftp://example.org/x');
-    expect(ftp.callback.body).toMatchObject({ type: 4, data: { content: 'Refusé : only http and https addresses can be fetched (got ftp:).', flags: 64 } });
+    expect(ftp.callback.body).toMatchObject({ type: 4, data: { content: 'Refusé : seules les adresses http et https peuvent être récupérées (reçu ftp:).', flags: 64 } });
     const notALink = await addUrl('not a link');
-    expect(notALink.callback.body.data.content).toMatch(/^Refusé : .*not a valid address/);
+    expect(notALink.callback.body.data.content).toBe('Refusé : adresse invalide (attendu https://…).');
     // localhost is not on FETCH_ALLOW_HOSTS (only 127.0.0.1 is), so its loopback address is refused.
-    expect((await finalReply(await addUrl(web.url('/eco/sncf').replace('127.0.0.1', 'localhost')))).content).toMatch(/^Refusé : refused: localhost resolves to .*loopback/);
+    expect((await finalReply(await addUrl(web.url('/eco/sncf').replace('127.0.0.1', 'localhost')))).content).toMatch(/^Refusé : localhost pointe vers (127\.0\.0\.1|::1), une adresse locale \(boucle\) \(ajoutez l’hôte à FETCH_ALLOW_HOSTS pour l’autoriser\)\.$/);
     web.route('/home', body('<html><body><p>Accueil</p></body></html>'));
-    expect((await finalReply(await addUrl(web.url('/home')))).content).toMatch(/^Refusé : .*no article text found/);
+    expect((await finalReply(await addUrl(web.url('/home')))).content).toMatch(/^Refusé : aucun texte d’article dans ce document : seulement \d+ caractères de texte principal \(est-ce bien un article \?\)\.$/);
 
     expect(corpusFiles()).toEqual([...before, fileNameFor(CANONICAL)].sort());
   });
@@ -133,7 +133,7 @@ describe('/admin feed', () => {
     });
 
     const notFeed = await finalReply(await feedCommand('add', [{ name: 'url', type: 3, value: web.url('/page') }]));
-    expect(notFeed.content).toMatch(/^Flux refusé : unexpected content type "text\/html"/);
+    expect(notFeed.content).toBe('Flux refusé : type de contenu inattendu « text/html » (attendu : un flux RSS ou Atom).');
 
     const added = await finalReply(await feedCommand('add', [{ name: 'url', type: 3, value: web.url('/rss.xml') }]));
     expect(added.content).toMatch(/^Flux suivi \(n° 1\) : \*\*Ouest Matin\*\* <http:\/\/127\.0\.0\.1:\d+\/rss\.xml> — 1 articles annoncés\. Ils seront récupérés/);
@@ -164,5 +164,25 @@ describe('/admin feed', () => {
     expect(removed.content).toMatch(/^Flux retiré : \*\*Ouest Matin\*\* <.*>\. Ses 1 articles restent dans le corpus/);
     expect((await finalReply(await feedCommand('list'))).content).toBe('Aucun flux suivi. Ajoutez-en un avec /admin feed add.');
     expect(h.bot.depeche.listArticles()).toHaveLength(articles);
+  });
+  it('a feed that starts failing: /admin feed list gives the reason in French, the log keeps its code', async () => {
+    let served = 0;
+    web.route('/en-panne.xml', (req, res) => {
+      if (served++ === 0) return body(rssFeed('Flux en panne', web.origin, []), 'application/rss+xml')(req, res);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('maintenance');
+    });
+    const url = web.url('/en-panne.xml');
+    const added = await finalReply(await feedCommand('add', [{ name: 'url', type: 3, value: url }]));
+    expect(added.content).toMatch(/^Flux suivi \(n° \d+\) : \*\*Flux en panne\*\*/);
+    // The poller (every 50 ms here) polls it at once and fails: wait for that log line.
+    await vi.waitFor(() => expect(h.logs.some((l) => l.event === 'feed.failed' && l.url === url)).toBe(true), { timeout: 30_000 });
+    const failed = h.logs.find((l) => l.event === 'feed.failed' && l.url === url)!;
+    expect(failed.reason).toEqual({ code: 'http-status', status: 503, statusText: 'Service Unavailable' });
+
+    const list = (await finalReply(await feedCommand('list'))).content as string;
+    expect(list).toMatch(/\*\*Flux en panne\*\* <.*> — 0 articles — en échec \(1 fois : le serveur a répondu 503 \(service indisponible\)\), nouvel essai dans 60 min$/m);
+    expect(list).not.toMatch(/\b(the|server|answered|Service|Unavailable|failed)\b/);
+    const id = /n° (\d+) — \*\*Flux en panne/.exec(list)![1]!;
+    await finalReply(await feedCommand('remove', [{ name: 'feed', type: 3, value: id }]));
   });
 });

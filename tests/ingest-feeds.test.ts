@@ -5,12 +5,14 @@
  * off while a reindex runs, and the scheduled poller with its notices.
  */
 import { readdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts';
 import { closeFetchAgents } from '../src/ingest/fetch.ts';
 import { FeedError, FeedService, MAX_ITEM_ATTEMPTS } from '../src/ingest/feeds/service.ts';
+import { FeedStore } from '../src/ingest/feeds/store.ts';
 import { articlePage, atomFeed, BREST, LOUVRE, rssFeed, SNCF, VENDANGES, type FeedItem, type TestArticle } from './support/http-pages.ts';
 import { body, cached, startServer, type TestServer } from './support/http-server.ts';
 import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
@@ -154,7 +156,7 @@ describe('following a feed', () => {
     const service = open();
     await service.addFeed(server.url('/broken-item.xml'));
     const report = await service.poll();
-    expect(report.rejectedItems.map((r) => r.reason)).toEqual(['item without a link', 'item link is not an http(s) address: "javascript:alert(1)"']);
+    expect(report.rejectedItems.map((r) => r.reason)).toEqual([{ code: 'item-without-link' }, { code: 'item-bad-link', link: 'javascript:alert(1)' }]);
     expect(report.pages.map((p) => p.status)).toEqual(['added', 'added']);
     expect(corpusFiles()).toHaveLength(2);
   });
@@ -211,11 +213,12 @@ describe('following a feed', () => {
     server.route('/not-xml.xml', body('{"this": "is json"}', 'application/xml'));
     server.route('/broken.xml', body('<?xml version="1.0"?><rss><channel><title>Coupé', 'application/rss+xml'));
     const service = open();
-    await expect(service.addFeed(server.url('/page.html'))).rejects.toThrow(/unexpected content type "text\/html"/);
-    await expect(service.addFeed(server.url('/not-xml.xml'))).rejects.toThrow(/not an RSS or Atom feed/);
-    await expect(service.addFeed(server.url('/broken.xml'))).rejects.toBeInstanceOf(FeedError);
-    await expect(service.addFeed('http://127.0.0.1:1/nothing.xml')).rejects.toThrow(/network error/);
-    await expect(service.addFeed(server.url('/rss.xml').replace('127.0.0.1', 'localhost'))).rejects.toThrow(/refused: localhost resolves to .*loopback/);
+    const refusal = (url: string) => service.addFeed(url).then(() => null, (error: unknown) => (error instanceof FeedError ? error.reason : error));
+    expect(await refusal(server.url('/page.html'))).toMatchObject({ code: 'content-type', got: 'text/html' });
+    expect(await refusal(server.url('/not-xml.xml'))).toMatchObject({ code: 'not-a-feed' });
+    expect(await refusal(server.url('/broken.xml'))).toMatchObject({ code: 'not-a-feed' });
+    expect(await refusal('http://127.0.0.1:1/nothing.xml')).toMatchObject({ code: 'network' });
+    expect(await refusal(server.url('/rss.xml').replace('127.0.0.1', 'localhost'))).toMatchObject({ code: 'private-address', host: 'localhost', range: 'loopback' });
     expect(service.listFeeds()).toEqual([]);
   });
 
@@ -231,14 +234,14 @@ describe('following a feed', () => {
     const { feed } = await service.addFeed(server.url('/flaky.xml'));
     mode = 'error';
     const r1 = await service.poll();
-    expect(r1.feeds).toMatchObject([{ status: 'failed', error: 'the server answered 500 Internal Server Error' }]);
+    expect(r1.feeds).toMatchObject([{ status: 'failed', error: { code: 'http-status', status: 500 } }]);
     expect(r1.feeds[0]!.nextPollAt - clock).toBe(2 * 30 * MINUTE);
     clock = r1.feeds[0]!.nextPollAt;
     mode = 'slow';
     const r2 = await service.poll();
-    expect(r2.feeds[0]!.error).toMatch(/no complete answer within 1.5 s/);
+    expect(r2.feeds[0]!.error).toEqual({ code: 'timeout', phase: 'answer', seconds: 1.5 });
     expect(r2.feeds[0]!.nextPollAt - clock).toBe(4 * 30 * MINUTE);
-    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 2, lastError: expect.stringMatching(/no complete answer/) });
+    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 2, lastError: { code: 'timeout', phase: 'answer', seconds: 1.5 } });
     clock += 60 * MINUTE; // not due yet: backoff holds
     expect((await service.poll()).feeds).toEqual([]);
     clock = r2.feeds[0]!.nextPollAt;
@@ -351,5 +354,19 @@ describe('following a feed', () => {
     await new Promise((r) => setTimeout(r, 2 * TICK_MS));
     expect(ticks).toBe(ticksAtStop);
     expect(server.hits('/rss.xml')).toBe(hits);
+  });
+});
+
+describe('feed state written by an older version', () => {
+  it('reads a last error stored as an English sentence as an unrecorded reason (its text kept only as detail), and new errors as codes', () => {
+    const service = open();
+    const feed = service.store.add('https://exemple.fr/flux.xml', 'Ancien flux', clock);
+    const path = FeedStore.pathIn(app.config.embeddingsDir);
+    const db = new Database(path);
+    db.prepare('UPDATE feeds SET error_count = 1, last_error = ? WHERE id = ?').run('the server answered 500 Internal Server Error', feed.id);
+    db.close();
+    expect(service.store.byId(feed.id)!.lastError).toEqual({ code: 'unrecorded', detail: 'the server answered 500 Internal Server Error' });
+    service.store.recordFailure(feed.id, { code: 'http-status', status: 503, statusText: 'Service Unavailable' }, clock + MINUTE, clock);
+    expect(service.store.byId(feed.id)).toMatchObject({ errorCount: 2, lastError: { code: 'http-status', status: 503, statusText: 'Service Unavailable' } });
   });
 });

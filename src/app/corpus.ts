@@ -61,6 +61,6 @@ export interface PreparedArticle {
 export function prepareArticle(fileName: string, bytes: Uint8Array): PreparedArticle {
   const parsed = parseArticle(fileName, bytes);
   const { text } = cleanArticleText(parsed.body);
-  if (text.trim() === '') throw new ArticleError(fileName, 'no article text left once page boilerplate is removed');
+  if (text.trim() === '') throw new ArticleError(fileName, { code: 'only-boilerplate' });
   return { meta: parsed.meta, body: parsed.body, text, textHash: sha256(text) };
 }

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArticleError, articleIdFromPath } from '../core/article.ts';
+import type { ArticleReason } from '../core/failure.ts';
 import { analyze } from '../core/text/analyze.ts';
 import { chunkSentences } from '../core/text/chunk.ts';
 import { splitSentences } from '../core/text/sentences.ts';
@@ -35,8 +36,18 @@ export interface ReindexProgress {
 
 export interface ArticleFailure {
   file: string;
-  reason: string;
+  /** A code with details, worded by each front end (core/failure.ts). */
+  reason: ArticleReason;
 }
+
+/** Something a run did that the admin should know, as a code with details (worded by each front end). */
+export type ReindexNote =
+  | { code: 'model-changed'; from: string; to: string }
+  | { code: 'chunking-changed' }
+  /** A file that no longer reads: its last good version stays indexed. */
+  | { code: 'kept-previous'; file: string }
+  /** The index file was damaged (`detail` says how, for logs) and was rebuilt from the stored vectors. */
+  | { code: 'index-rebuilt'; detail: string };
 
 export interface ReindexReport {
   model: string;
@@ -57,7 +68,7 @@ export interface ReindexReport {
   /** Passages embedded per second of embedding time. */
   embedRate: number;
   finishedAt: string;
-  notes: string[];
+  notes: ReindexNote[];
 }
 
 interface Prepared {
@@ -75,7 +86,7 @@ interface RunPlan {
   /** Cut every article again (full run, first run, other model or other passage settings). */
   recutAll: boolean;
   full: boolean;
-  notes: string[];
+  notes: ReindexNote[];
 }
 
 /** Phases 1-2: what the corpus folder holds compared with the index. */
@@ -186,14 +197,14 @@ async function run(
 }
 
 function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataStore, options: ReindexOptions): RunPlan {
-  const notes: string[] = [];
+  const notes: ReindexNote[] = [];
   const manifest = store.manifest();
   const chunking = chunkingKey(config, embedder);
   const recutAll = options.full === true || manifest === null || manifest.model !== embedder.modelId || manifest.chunking !== chunking;
   if (manifest && manifest.model !== embedder.modelId) {
-    notes.push(`the index was built with model ${manifest.model}; re-embedding everything with ${embedder.modelId}`);
+    notes.push({ code: 'model-changed', from: manifest.model, to: embedder.modelId });
   } else if (manifest && manifest.chunking !== chunking) {
-    notes.push('passage settings changed since the last run; cutting every article again');
+    notes.push({ code: 'chunking-changed' });
   }
   return { manifest, chunking, recutAll, full: options.full === true, notes };
 }
@@ -208,7 +219,7 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
   const keepPrevious = (old: StoredArticle) => {
-    plan.notes.push(`${old.path}: kept the previously indexed version`);
+    plan.notes.push({ code: 'kept-previous', file: old.path });
     if (plan.recutAll) changes.prepared.push({ article: old, passages: cut(old), isNew: false });
     else changes.keep.add(old.id);
   };
@@ -219,7 +230,7 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
     const id = articleIdFromPath(file.path);
     const owner = owners.get(id);
     if (owner !== undefined) {
-      changes.failed.push({ file: file.path, reason: `same article id "${id}" as ${owner}: rename one of the two files` });
+      changes.failed.push({ file: file.path, reason: { code: 'id-clash', id, with: owner } });
       continue;
     }
     owners.set(id, file.path);
@@ -255,7 +266,7 @@ function readChangedFile(file: CorpusFile, id: string, old: StoredArticle | unde
   try {
     bytes = readFileSync(file.absolute);
   } catch (error) {
-    return { kind: 'failed', failure: { file: file.path, reason: `unreadable: ${(error as Error).message}` } };
+    return { kind: 'failed', failure: { file: file.path, reason: { code: 'unreadable-file', errno: (error as NodeJS.ErrnoException).code ?? null } } };
   }
   const fileHash = sha256(bytes);
   if (!recutAll && old && old.fileHash === fileHash) return { kind: 'unchanged', touched: true };
@@ -323,7 +334,7 @@ function openCurrentIndex(config: Config, plan: RunPlan, passages: PassagePlan):
     return { index, rebuild: false };
   } catch (error) {
     if (!(error instanceof CorruptIndexError)) throw error;
-    plan.notes.push(`${error.message}: rebuilt it from the stored vectors`);
+    plan.notes.push({ code: 'index-rebuilt', detail: error.message });
     return { index: null, rebuild: true };
   }
 }

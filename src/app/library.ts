@@ -85,7 +85,7 @@ export class Library {
       const duplicateOf = knownTexts.get(prepared.textHash);
       if (duplicateOf !== undefined) {
         const unchanged = input.replace === true && duplicateOf === articleIdFromPath(prepared.fileName);
-        skipped.push({ file: input.name, reason: unchanged ? `unchanged: article ${duplicateOf} already has this text` : `same text as article ${duplicateOf}, already in the corpus` });
+        skipped.push({ file: input.name, reason: { code: unchanged ? 'unchanged' : 'duplicate', of: duplicateOf } });
         continue;
       }
       knownTexts.set(prepared.textHash, prepared.fileName);
@@ -109,7 +109,7 @@ export class Library {
       const a = byPath.get(w.path);
       const failure = report.failed.find((f) => f.file === w.path);
       if (!a || failure) {
-        failed.push({ file: w.path, reason: failure?.reason ?? 'was not indexed' });
+        failed.push({ file: w.path, reason: failure?.reason ?? { code: 'not-indexed' } });
         restore(w);
         continue;
       }
@@ -137,7 +137,7 @@ export class Library {
   /** The file to write for an input, or why it is refused (read exactly as the indexer will read it). */
   private storable(input: ArticleInput): ArticleFailure | StorableFile {
     const name = basename(input.name);
-    if (!isArticleFile(name)) return { file: name, reason: `unsupported file type "${extname(name) || name}": use .md or .txt` };
+    if (!isArticleFile(name)) return { file: name, reason: { code: 'unsupported-type', ext: extname(name).toLowerCase() } };
     try {
       const article = prepareArticle(name, input.bytes);
       const overrides = Object.fromEntries(Object.entries(input.overrides ?? {}).filter(([, v]) => v !== undefined && v !== null));

@@ -15,6 +15,7 @@ import { reportConfigError } from '../settings/report.ts';
 import { progressReporter } from './progress.ts';
 import { renderAnswerJson, renderAnswerText, renderTimelineJson, renderTimelineText } from './render.ts';
 import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
+import { describeFailure, describeNote } from './wording.ts';
 
 const USAGE = `usage:
   npm run ask -- [--json] "question"          answer one question
@@ -129,8 +130,8 @@ async function ingest(app: Depeche, args: string[], progress: ReturnType<typeof 
   for (const a of result.added) {
     process.stdout.write(`added ${a.id}: ${a.title ?? '(sans titre)'} — ${a.chars} characters, ${a.passages} passages\n`);
   }
-  for (const s of result.skipped) process.stdout.write(`skipped ${s.file}: ${s.reason}\n`);
-  for (const f of result.failed) process.stderr.write(`rejected ${f.file}: ${f.reason}\n`);
+  for (const s of result.skipped) process.stdout.write(`skipped ${s.file}: ${describeFailure(s.reason)}\n`);
+  for (const f of result.failed) process.stderr.write(`rejected ${f.file}: ${describeFailure(f.reason)}\n`);
   if (result.report) process.stderr.write(`index: ${describeReport(result.report)}\n`);
   return result.failed.length > 0 ? 1 : urlCode;
 }
@@ -154,8 +155,8 @@ function describeReport(r: ReindexReport): string {
 
 function printReport(r: ReindexReport): void {
   process.stdout.write(`${describeReport(r)}\n`);
-  for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
-  for (const f of r.failed) process.stderr.write(`rejected ${f.file}: ${f.reason}\n`);
+  for (const note of r.notes) process.stdout.write(`note: ${describeNote(note)}\n`);
+  for (const f of r.failed) process.stderr.write(`rejected ${f.file}: ${describeFailure(f.reason)}\n`);
 }
 
 function printStats(app: Depeche): void {

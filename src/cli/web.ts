@@ -7,6 +7,7 @@ import { FeedError, FeedService } from '../ingest/feeds/service.ts';
 import type { FeedRecord } from '../ingest/feeds/store.ts';
 import { failureOf, preparePage, storePages, type PageOutcome, type PreparedPage } from '../ingest/url.ts';
 import type { Logger } from '../log.ts';
+import { describeFailure } from './wording.ts';
 
 export const WEB_USAGE = `  npm run ingest -- --url <link> [--url <link>…]  fetch articles from the web, store and index them
   npm run feed -- add <feed url>              follow an RSS or Atom feed
@@ -48,10 +49,10 @@ export function printOutcome(o: PageOutcome): void {
     }
     case 'unchanged':
     case 'duplicate':
-      out(`skipped ${o.url}: ${o.reason}`);
+      out(`skipped ${o.url}: ${describeFailure(o.reason)}`);
       return;
     case 'failed':
-      err(`rejected ${o.url}: ${o.reason}`);
+      err(`rejected ${o.url}: ${describeFailure(o.reason)}`);
   }
 }
 
@@ -70,7 +71,7 @@ export async function feedCommand(app: Depeche, args: string[], log: Logger, set
           return 0;
         } catch (error) {
           if (!(error instanceof FeedError)) throw error;
-          err(`refused ${positionals[0]}: ${error.reason}`);
+          err(`refused ${positionals[0]}: ${describeFailure(error.reason)}`);
           return 1;
         }
       }
@@ -97,9 +98,9 @@ export async function feedCommand(app: Depeche, args: string[], log: Logger, set
           return 1;
         }
         for (const f of report.feeds) {
-          out(`feed ${f.feedId} ${f.title ?? f.url}: ${f.status === 'failed' ? `failed: ${f.error}` : f.status === 'not-modified' ? 'not modified' : `${f.items} new items`}`);
+          out(`feed ${f.feedId} ${f.title ?? f.url}: ${f.status === 'failed' ? `failed: ${f.error ? describeFailure(f.error) : '?'}` : f.status === 'not-modified' ? 'not modified' : `${f.items} new items`}`);
         }
-        for (const r of report.rejectedItems) err(`feed ${r.feedId}: item ${r.title ? `"${r.title}" ` : ''}left out: ${r.reason}`);
+        for (const r of report.rejectedItems) err(`feed ${r.feedId}: item ${r.title ? `"${r.title}" ` : ''}left out: ${describeFailure(r.reason)}`);
         for (const p of report.pages) printOutcome(p);
         return report.feeds.some((f) => f.status === 'failed') ? 1 : 0;
       }
@@ -113,7 +114,7 @@ export async function feedCommand(app: Depeche, args: string[], log: Logger, set
 }
 
 function describeFeed(f: FeedRecord): string {
-  const state = f.errorCount > 0 ? `${f.errorCount} failed polls (last: ${f.lastError}), next try ${new Date(f.nextPollAt).toISOString()}` : f.lastOkAt ? `last polled ${f.lastOkAt}` : 'not polled yet';
+  const state = f.errorCount > 0 ? `${f.errorCount} failed polls (last: ${f.lastError ? describeFailure(f.lastError) : '?'}), next try ${new Date(f.nextPollAt).toISOString()}` : f.lastOkAt ? `last polled ${f.lastOkAt}` : 'not polled yet';
   return `${f.id}  ${f.url}  ${f.title ?? '(untitled)'} — ${f.articles} articles from ${f.items} items — ${state}`;
 }
 

@@ -5,14 +5,16 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { byteOrderMark, decodeAs, decodeStrict } from './charset.ts';
+import { reasonText, valueKind, type ArticleReason } from './failure.ts';
 import type { ArticleMeta } from './types.ts';
 
+/** An article file refused, with why as a code (worded by each front end, see core/failure.ts). */
 export class ArticleError extends Error {
   constructor(
     readonly file: string,
-    readonly reason: string,
+    readonly reason: ArticleReason,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}: ${reasonText(reason)}`);
     this.name = 'ArticleError';
   }
 }
@@ -25,7 +27,8 @@ export interface ParsedArticle {
 
 const MAX_BYTES = 2 * 1024 * 1024;
 
-type FormatParser = (text: string, fail: (reason: string) => never) => ParsedArticle;
+type Fail = (reason: ArticleReason) => never;
+type FormatParser = (text: string, fail: Fail) => ParsedArticle;
 
 /** One parser per file extension. To support a new format (e.g. .html), add its parser here. */
 const PARSERS: Record<string, FormatParser> = {
@@ -35,17 +38,17 @@ const PARSERS: Record<string, FormatParser> = {
 };
 
 export function parseArticle(fileName: string, bytes: Uint8Array): ParsedArticle {
-  const fail: (reason: string) => never = (reason) => {
+  const fail: Fail = (reason) => {
     throw new ArticleError(fileName, reason);
   };
   const ext = extensionOf(fileName);
   const parser = PARSERS[ext];
-  if (parser === undefined) fail(`unsupported file type (${ext || 'no extension'}): use .md or .txt`);
-  if (bytes.length > MAX_BYTES) fail(`file too large (${(bytes.length / 1024 / 1024).toFixed(1)} MB, the limit is 2 MB)`);
+  if (parser === undefined) fail({ code: 'unsupported-type', ext });
+  if (bytes.length > MAX_BYTES) fail({ code: 'file-too-large', bytes: bytes.length, limit: MAX_BYTES });
 
   const { text, warnings: decodeWarnings } = decode(bytes, fail);
   const parsed = parser(text, fail);
-  if (parsed.body.trim() === '') fail('no text');
+  if (parsed.body.trim() === '') fail({ code: 'no-text' });
   return { ...parsed, warnings: [...decodeWarnings, ...parsed.warnings] };
 }
 
@@ -90,24 +93,24 @@ const MAX_CONTROL_SHARE = 0.02;
 /** Legacy French text is mostly ASCII; a higher share of non-ASCII after Windows-1252 means another encoding. */
 const MAX_NON_ASCII_SHARE_1252 = 0.3;
 
-function decode(bytes: Uint8Array, fail: (reason: string) => never): { text: string; warnings: string[] } {
+function decode(bytes: Uint8Array, fail: Fail): { text: string; warnings: string[] } {
   const bom = byteOrderMark(bytes);
   let text: string | null;
   if (bom) text = decodeStrict(bytes, bom.encoding);
   else {
-    if (bytes.includes(0) || controlShare(bytes) > MAX_CONTROL_SHARE) fail('binary file, not text');
+    if (bytes.includes(0) || controlShare(bytes) > MAX_CONTROL_SHARE) fail({ code: 'binary' });
     text = decodeStrict(bytes, 'utf-8');
     if (text === null) {
       // Not UTF-8: legacy French files are usually Windows-1252 (a superset of Latin-1). Its undefined
       // bytes come out as C1 controls or U+FFFD, depending on the decoder: either means another encoding.
       const legacy = decodeAs(bytes, 'windows-1252') ?? '';
-      if (/[\u0080-\u009f\ufffd]/.test(legacy) || nonAsciiShare(legacy) > MAX_NON_ASCII_SHARE_1252) fail('unreadable encoding');
+      if (/[\u0080-\u009f\ufffd]/.test(legacy) || nonAsciiShare(legacy) > MAX_NON_ASCII_SHARE_1252) fail({ code: 'unreadable-encoding' });
       return { text: legacy, warnings: ['decoded as Windows-1252'] };
     }
   }
-  if (text === null) fail('unreadable encoding');
+  if (text === null) fail({ code: 'unreadable-encoding' });
   const decoded = text.replace(/^\uFEFF/, '');
-  if (decoded.includes('\u0000') || controlShare(decoded) > MAX_CONTROL_SHARE) fail('binary file, not text');
+  if (decoded.includes('\u0000') || controlShare(decoded) > MAX_CONTROL_SHARE) fail({ code: 'binary' });
   return { text: decoded, warnings: [] };
 }
 
@@ -168,7 +171,7 @@ const KNOWN_KEYS = new Set(['title', 'source', 'url', 'published', 'language']);
 /** Common spellings of the same fields in other tools' front matter. */
 const ALIASES: Record<string, string> = { date: 'published', lang: 'language' };
 
-function parseMarkdown(text: string, fail: (reason: string) => never): ParsedArticle {
+function parseMarkdown(text: string, fail: Fail): ParsedArticle {
   const warnings: string[] = [];
   const meta = emptyMeta();
   let body = text.replace(/\r\n?/g, '\n');
@@ -176,7 +179,7 @@ function parseMarkdown(text: string, fail: (reason: string) => never): ParsedArt
   const lines = body.split('\n');
   if (lines[0]?.trimEnd() === '---') {
     const close = lines.findIndex((line, i) => i > 0 && /^(?:---|\.\.\.)\s*$/.test(line));
-    if (close < 0) fail('unclosed front matter: the first line is --- but no closing --- line follows');
+    if (close < 0) fail({ code: 'front-matter-unclosed' });
     readFrontMatter(lines.slice(1, close).join('\n'), meta, warnings, fail);
     body = lines.slice(close + 1).join('\n');
   }
@@ -193,17 +196,19 @@ function parseMarkdown(text: string, fail: (reason: string) => never): ParsedArt
   return { meta, body: markdownToText(body), warnings };
 }
 
-function readFrontMatter(source: string, meta: ArticleMeta, warnings: string[], fail: (reason: string) => never): void {
+function readFrontMatter(source: string, meta: ArticleMeta, warnings: string[], fail: Fail): void {
   let data: unknown;
   try {
     data = parseYaml(source, { logLevel: 'error' });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    fail(`bad front matter: ${message.split('\n')[0]}`);
+    // yaml's line is counted from the front matter's first line, which is the file's second.
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    fail({ code: 'front-matter-syntax', line: line === undefined ? null : line + 1, detail: message.split('\n')[0] ?? '' });
   }
   if (data === null || data === undefined) return; // empty front matter
   if (typeof data !== 'object' || Array.isArray(data) || data instanceof Date) {
-    fail('bad front matter: expected "key: value" lines (title, source, url, published, language)');
+    fail({ code: 'front-matter-shape' });
   }
 
   const fields = new Map<string, unknown>();
@@ -225,24 +230,18 @@ function readFrontMatter(source: string, meta: ArticleMeta, warnings: string[], 
   meta.source = scalarText(fields.get('source'), 'source', fail);
   meta.language = scalarText(fields.get('language'), 'language', fail);
   const url = scalarText(fields.get('url'), 'url', fail);
-  if (url !== null && !isHttpUrl(url)) fail(`bad front matter: url must be an http(s) address (got "${url}")`);
+  if (url !== null && !isHttpUrl(url)) fail({ code: 'front-matter-url', value: url });
   meta.url = url;
   meta.published = publishedDate(fields.get('published'), fail);
 }
 
 /** A text field: a string (or a number, e.g. a title "1984"); absent or empty → null. */
-function scalarText(value: unknown, field: string, fail: (reason: string) => never): string | null {
+function scalarText(value: unknown, field: string, fail: Fail): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') fail(`bad front matter: ${field} must be text (got ${describe(value)})`);
+  if (typeof value !== 'string') fail({ code: 'front-matter-not-text', field, got: valueKind(value) });
   const text = value.trim();
   return text === '' ? null : text;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return 'a date';
-  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -255,14 +254,14 @@ function isHttpUrl(text: string): boolean {
 }
 
 /** published → YYYY-MM-DD. A timestamp keeps the calendar date it was written with (its own time zone). */
-function publishedDate(value: unknown, fail: (reason: string) => never): string | null {
+function publishedDate(value: unknown, fail: Fail): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
   const text = typeof value === 'string' ? value.trim() : '';
   if (text === '' && typeof value === 'string') return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(text);
   if (m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return `${m[1]}-${m[2]}-${m[3]}`;
-  return fail(`bad front matter: published must be a date like 2024-05-31 (got ${typeof value === 'string' ? `"${text}"` : describe(value)})`);
+  return fail({ code: 'front-matter-date', value: typeof value === 'string' ? text : null, got: typeof value === 'string' ? null : valueKind(value) });
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {

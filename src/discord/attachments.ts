@@ -12,8 +12,8 @@ export interface AttachmentInfo {
 }
 
 export class AttachmentError extends Refusal {
-  constructor(reason: string) {
-    super(reason);
+  constructor(reason: string, code?: string) {
+    super(reason, code);
     this.name = 'AttachmentError';
   }
 }

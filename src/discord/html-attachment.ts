@@ -8,6 +8,7 @@ import { decodeBody, DecodeError } from '../ingest/decode.ts';
 import { extractArticle, ExtractError } from '../ingest/extract.ts';
 import { toArticleMarkdown } from '../ingest/url.ts';
 import { AttachmentError } from './attachments.ts';
+import { describeFailure } from './wording.ts';
 
 /** Stands for the page's address when the admin gives none: never stored, never shown. */
 const NO_ADDRESS = 'https://attachment.invalid/';
@@ -30,7 +31,7 @@ export function htmlAttachmentArticle(name: string, bytes: Uint8Array, contentTy
     const stem = basename(name, extname(name));
     return { name: `${stem}.md`, bytes: Buffer.from(toArticleMarkdown({ ...article, canonicalUrl })) };
   } catch (error) {
-    if (error instanceof ExtractError || error instanceof DecodeError) throw new AttachmentError(error.reason);
+    if (error instanceof ExtractError || error instanceof DecodeError) throw new AttachmentError(describeFailure(error.reason), error.reason.code);
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import type { AddResult, Status } from '../app/depeche.ts';
 import type { ReindexProgress, ReindexReport } from '../app/indexer.ts';
 import type { ArticleSummary } from '../app/snapshot.ts';
 import { escapeText, fitOne, fitQuote, linkOf, MAX_CONTENT } from './render.ts';
+import { describeFailure, describeNote } from './wording.ts';
 
 const PHASES: Record<ReindexProgress['phase'], string> = {
   scan: 'lecture des articles',
@@ -23,12 +24,21 @@ export function renderProgress(prefix: string, p: ReindexProgress | null): strin
   return `${prefix} : ${PHASES[p.phase]} ${fr(p.done)}/${fr(p.total)} (${pct} %)…`;
 }
 
-export function renderReindexReport(r: ReindexReport): string {
-  const head =
-    `Indexation terminée en ${(r.durationMs / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s : ` +
+/** The figures of a reindex, on one line. */
+function reportHead(r: ReindexReport): string {
+  return (
+    `en ${(r.durationMs / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s : ` +
     `${fr(r.articles)} articles (${r.added} nouveaux, ${r.updated} modifiés, ${r.removed} retirés, ${r.failed.length} refusés), ` +
-    `${fr(r.passages)} passages, ${fr(r.embedded)} vecteurs calculés, ${fr(r.reusedVectors)} réutilisés.`;
-  const lines = [head, ...r.notes.map((n) => `Note : ${escapeText(n)}`), ...r.failed.map((f) => `Refusé : \`${fitQuote(f.file, 120)}\` : ${fitQuote(f.reason, 300)}`)];
+    `${fr(r.passages)} passages, ${fr(r.embedded)} vecteurs calculés, ${fr(r.reusedVectors)} réutilisés.`
+  );
+}
+
+export function renderReindexReport(r: ReindexReport): string {
+  const lines = [
+    `Indexation terminée ${reportHead(r)}`,
+    ...r.notes.map((n) => `Note : ${escapeText(describeNote(n))}`),
+    ...r.failed.map((f) => `Refusé : \`${fitQuote(f.file, 120)}\` : ${fitQuote(describeFailure(f.reason), 300)}`),
+  ];
   return fitOne(lines, (n) => `… et ${n} autres lignes.`);
 }
 
@@ -43,8 +53,8 @@ export function renderAddResult(result: AddResult): string {
       `Début : « ${fitQuote(a.opening, 300)} »`,
     );
   }
-  for (const s of result.skipped) lines.push(`Ignoré : \`${fitQuote(s.file, 120)}\` : ${fitQuote(s.reason, 300)}`);
-  for (const f of result.failed) lines.push(`Refusé : \`${fitQuote(f.file, 120)}\` : ${fitQuote(f.reason, 300)}`);
+  for (const s of result.skipped) lines.push(`Ignoré : \`${fitQuote(s.file, 120)}\` : ${fitQuote(describeFailure(s.reason), 300)}`);
+  for (const f of result.failed) lines.push(`Refusé : \`${fitQuote(f.file, 120)}\` : ${fitQuote(describeFailure(f.reason), 300)}`);
   if (lines.length === 0) lines.push('Rien n’a été ajouté.');
   return fitOne(lines, (n) => `… et ${n} autres lignes.`);
 }
@@ -70,7 +80,8 @@ export function renderStatus(s: Status, now = Date.now()): string {
       : '**Index :** aucun pour l’instant (lancez /admin reindex)',
     s.reindexing ? '**Indexation en cours.**' : '**Indexation :** aucune en cours',
   ];
-  if (s.lastReindex) lines.push(`**Dernière indexation :** ${renderReindexReport(s.lastReindex).split('\n')[0]!.replace(/^Indexation terminée /, 'terminée ')}`);
+  // Only the figures: a report stored by an older version may hold reasons in another form.
+  if (s.lastReindex) lines.push(`**Dernière indexation :** terminée ${reportHead(s.lastReindex)}`);
   return fitOne(lines, () => '…', MAX_CONTENT);
 }
 

@@ -7,10 +7,12 @@
  * core/charset.ts, shared with article files.
  */
 import { byteOrderMark, decodeAs, decodeStrict, encodingName } from '../core/charset.ts';
+import { reasonText } from '../core/failure.ts';
+import type { DecodeReason } from './failure.ts';
 
 export class DecodeError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: DecodeReason) {
+    super(reasonText(reason));
     this.name = 'DecodeError';
   }
 }
@@ -42,13 +44,13 @@ export function decodeBody(bytes: Uint8Array, headerCharset: string | null, kind
 
 function canonical(label: string): string {
   const encoding = encodingName(label);
-  if (encoding === null) throw new DecodeError(`unknown character encoding "${label}"`);
+  if (encoding === null) throw new DecodeError({ code: 'unknown-charset', label });
   return encoding;
 }
 
 function decodeWith(bytes: Uint8Array, encoding: string): string {
   const text = decodeAs(bytes, encoding);
-  if (text === null) throw new DecodeError(`cannot decode "${encoding}"`);
+  if (text === null) throw new DecodeError({ code: 'undecodable', encoding });
   return text;
 }
 

@@ -6,10 +6,12 @@
  */
 import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
+import { reasonText } from '../core/failure.ts';
+import type { ExtractReason } from './failure.ts';
 
 export class ExtractError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: ExtractReason) {
+    super(reasonText(reason));
     this.name = 'ExtractError';
   }
 }
@@ -68,14 +70,12 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
     const words = (parsed?.textContent ?? '') + ' ' + body;
     if (body.length < MIN_ARTICLE_CHARS) {
       if (paywalled || PAYWALL_WORDS.test(words) || PAYWALL_WORDS.test(doc.body?.textContent ?? '')) {
-        throw new ExtractError(`paywalled: only a teaser is readable (${body.length} characters), the article is for subscribers`);
+        throw new ExtractError({ code: 'paywalled', chars: body.length });
       }
-      throw new ExtractError(
-        body.length === 0 ? 'no article text found on the page (not an article?)' : `no article text found on the page: only ${body.length} characters of main text (not an article?)`,
-      );
+      throw new ExtractError({ code: 'no-article-text', chars: body.length });
     }
     if (body.length < PAYWALL_STUB_CHARS && (paywalled || PAYWALL_WORDS.test(body))) {
-      throw new ExtractError(`paywalled: only a teaser is readable (${body.length} characters), the article is for subscribers`);
+      throw new ExtractError({ code: 'paywalled', chars: body.length });
     }
     return {
       title: metaTitle ?? clean(parsed?.title) ?? clean(doc.title),

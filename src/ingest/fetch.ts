@@ -10,24 +10,24 @@ import { lookup as dnsLookupAsync } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch as undiciFetch, type Response } from 'undici';
+import { reasonText } from '../core/failure.ts';
 import type { FetchSettings } from './config.ts';
+import type { FetchReason, RefusedRange } from './failure.ts';
 
-export type FetchErrorKind = 'refused' | 'timeout' | 'network' | 'http' | 'too-large' | 'content-type' | 'redirects';
-
+/** A fetch refused or failed, with why as a code (worded by each front end, see ingest/failure.ts). */
 export class FetchError extends Error {
   constructor(
     readonly url: string,
-    readonly kind: FetchErrorKind,
-    readonly reason: string,
-    readonly status: number | null = null,
+    readonly reason: FetchReason,
   ) {
-    super(`${url}: ${reason}`);
+    super(`${url}: ${reasonText(reason)}`);
     this.name = 'FetchError';
   }
 
   /** Worth trying again later (the server or the network may recover); the rest is final. */
   get transient(): boolean {
-    return this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'http' && (this.status === null || this.status >= 500 || this.status === 429));
+    const r = this.reason;
+    return r.code === 'timeout' || r.code === 'network' || (r.code === 'http-status' && (r.status >= 500 || r.status === 429));
   }
 }
 
@@ -70,13 +70,13 @@ export interface Fetched {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Why an address may not be fetched, or null when it is a public unicast address. */
-export function addressRefusal(address: string): string | null {
-  const kind = refusedRange(address);
-  return kind === null ? null : `${address} is a ${kind} address`;
+export function addressRefusal(address: string): FetchReason | null {
+  const range = refusedRange(address);
+  return range === null ? null : { code: 'private-address', host: address, address, range };
 }
 
-/** The kind of a refused address ("loopback", "private network"…), or null for public unicast. */
-function refusedRange(address: string): string | null {
+/** The range of a refused address ("loopback", "private"…), or null for public unicast. */
+export function refusedRange(address: string): RefusedRange | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     parsed = ipaddr.parse(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
@@ -87,25 +87,14 @@ function refusedRange(address: string): string | null {
   const range = parsed.range();
   // Only ordinary public unicast: loopback, private, link-local, unique-local, carrier-grade NAT,
   // multicast, reserved and the IPv6 transition ranges that embed an IPv4 address are all refused.
-  return range === 'unicast' ? null : (RANGE_NAMES[range] ?? range);
+  if (range === 'unicast') return null;
+  return (KNOWN_RANGES as readonly string[]).includes(range) ? (range as RefusedRange) : 'reserved';
 }
 
-const RANGE_NAMES: Record<string, string> = {
-  loopback: 'loopback',
-  private: 'private network',
-  linkLocal: 'link-local',
-  uniqueLocal: 'private network (unique local)',
-  carrierGradeNat: 'carrier-grade NAT',
-  unspecified: 'unspecified',
-  broadcast: 'broadcast',
-  multicast: 'multicast',
-  reserved: 'reserved',
-  ipv4Mapped: 'IPv4-mapped',
-  rfc6052: 'NAT64 (IPv4-embedding)',
-  rfc6145: 'IPv4-translated',
-  '6to4': '6to4 (IPv4-embedding)',
-  teredo: 'Teredo (IPv4-embedding)',
-};
+const KNOWN_RANGES = [
+  'loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast', 'reserved',
+  'ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo',
+] as const satisfies readonly RefusedRange[];
 
 export function hostAllowed(hostname: string, settings: Pick<FetchSettings, 'allowHosts'>): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
@@ -113,8 +102,8 @@ export function hostAllowed(hostname: string, settings: Pick<FetchSettings, 'all
 }
 
 class AddressRefused extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: FetchReason) {
+    super(reasonText(reason));
     this.name = 'AddressRefused';
   }
 }
@@ -129,15 +118,13 @@ export async function checkHost(hostname: string, settings: Pick<FetchSettings, 
     try {
       addresses = (await dnsLookupAsync(host, { all: true, verbatim: true })).map((a) => a.address);
     } catch (error) {
-      throw new AddressRefused(`cannot resolve ${host} (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`);
+      throw new AddressRefused({ code: 'unresolvable-host', host, errno: (error as NodeJS.ErrnoException).code ?? null });
     }
   }
-  if (addresses.length === 0) throw new AddressRefused(`${host} has no address`);
+  if (addresses.length === 0) throw new AddressRefused({ code: 'no-address', host });
   for (const address of addresses) {
-    const kind = refusedRange(address);
-    if (kind === null) continue;
-    const what = isIP(host) ? `${host} is a ${kind} address` : `${host} resolves to ${address}, a ${kind} address`;
-    throw new AddressRefused(`refused: ${what} (add the host to FETCH_ALLOW_HOSTS to allow it)`);
+    const range = refusedRange(address);
+    if (range !== null) throw new AddressRefused({ code: 'private-address', host, address, range });
   }
 }
 
@@ -149,13 +136,13 @@ export function guardedLookup(settings: Pick<FetchSettings, 'allowHosts'>): Look
       const list = addresses as unknown as { address: string; family: number }[];
       if (!hostAllowed(hostname, settings)) {
         for (const a of list) {
-          const kind = refusedRange(a.address);
-          if (kind !== null) return callback(new AddressRefused(`refused: ${hostname} resolves to ${a.address}, a ${kind} address`));
+          const range = refusedRange(a.address);
+          if (range !== null) return callback(new AddressRefused({ code: 'private-address', host: hostname, address: a.address, range }));
         }
       }
       if (options.all) return callback(null, list);
       const first = list[0];
-      if (!first) return callback(new AddressRefused(`${hostname} has no address`));
+      if (!first) return callback(new AddressRefused({ code: 'no-address', host: hostname }));
       return callback(null, first.address, first.family);
     });
   }) as unknown as LookupFunction;
@@ -180,7 +167,7 @@ export async function closeFetchAgents(): Promise<void> {
   await Promise.all(all.map((a) => a.close().catch(() => undefined)));
 }
 
-/** Fetches one URL with every safety rule applied. Throws FetchError with a reason a person can read. */
+/** Fetches one URL with every safety rule applied. Throws FetchError with a reason code. */
 export async function safeFetch(request: FetchRequest, settings: FetchSettings): Promise<Fetched> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
@@ -191,7 +178,7 @@ export async function safeFetch(request: FetchRequest, settings: FetchSettings):
       try {
         await checkHost(url.hostname, settings);
       } catch (error) {
-        if (error instanceof AddressRefused) throw new FetchError(current, 'refused', error.reason);
+        if (error instanceof AddressRefused) throw new FetchError(current, error.reason);
         throw error;
       }
       const headers: Record<string, string> = {
@@ -210,9 +197,9 @@ export async function safeFetch(request: FetchRequest, settings: FetchSettings):
       if (REDIRECT_STATUSES.has(response.status)) {
         await response.body?.cancel().catch(() => undefined);
         const location = response.headers.get('location');
-        if (!location) throw new FetchError(current, 'http', `redirect (${response.status}) without a Location header`, response.status);
+        if (!location) throw new FetchError(current, { code: 'redirect-without-location', status: response.status });
         if (redirects >= settings.maxRedirects) {
-          throw new FetchError(request.url, 'redirects', `too many redirects (more than ${settings.maxRedirects})`, response.status);
+          throw new FetchError(request.url, { code: 'too-many-redirects', max: settings.maxRedirects });
         }
         current = new URL(location, url).toString();
         continue;
@@ -230,17 +217,17 @@ export async function safeFetch(request: FetchRequest, settings: FetchSettings):
       }
       if (response.status < 200 || response.status > 299) {
         await response.body?.cancel().catch(() => undefined);
-        throw new FetchError(current, 'http', `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, response.status);
+        throw new FetchError(current, { code: 'http-status', status: response.status, statusText: response.statusText ?? '' });
       }
       const { mediaType, charset } = parseContentType(response.headers.get('content-type'));
       if (mediaType === null || !request.accept.includes(mediaType)) {
         await response.body?.cancel().catch(() => undefined);
-        throw new FetchError(current, 'content-type', `unexpected content type "${mediaType ?? 'none'}" (expected ${request.accept.join(' or ')})`);
+        throw new FetchError(current, { code: 'content-type', got: mediaType, expected: [...request.accept] });
       }
       const declared = Number(response.headers.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > settings.maxBytes && !response.headers.get('content-encoding')) {
         await response.body?.cancel().catch(() => undefined);
-        throw new FetchError(current, 'too-large', tooLarge(settings.maxBytes));
+        throw new FetchError(current, { code: 'response-too-large', limit: settings.maxBytes });
       }
       const bytes = await readLimited(response, current, settings, controller);
       return { ...common, notModified: false, mediaType, charset, bytes };
@@ -262,7 +249,7 @@ async function readLimited(response: Response, url: string, settings: FetchSetti
       total += value.byteLength;
       if (total > settings.maxBytes) {
         controller.abort();
-        throw new FetchError(url, 'too-large', tooLarge(settings.maxBytes));
+        throw new FetchError(url, { code: 'response-too-large', limit: settings.maxBytes });
       }
       chunks.push(value);
     }
@@ -275,22 +262,22 @@ async function readLimited(response: Response, url: string, settings: FetchSetti
   return Buffer.concat(chunks);
 }
 
-function tooLarge(max: number): string {
-  return `the answer is larger than ${max >= 1024 * 1024 ? `${(max / 1024 / 1024).toFixed(1)} MB` : `${Math.round(max / 1024)} KB`} (FETCH_MAX_BYTES)`;
-}
-
 function toFetchError(url: string, error: unknown, signal: AbortSignal, settings: FetchSettings): FetchError {
   if (error instanceof FetchError) return error;
-  if (signal.aborted) return new FetchError(url, 'timeout', `no complete answer within ${settings.timeoutMs / 1000} s (FETCH_TIMEOUT_MS)`);
+  const seconds = settings.timeoutMs / 1000;
+  if (signal.aborted) return new FetchError(url, { code: 'timeout', phase: 'answer', seconds });
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof AddressRefused) return new FetchError(url, 'refused', e.reason);
+    if (e instanceof AddressRefused) return new FetchError(url, e.reason);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError(url, 'timeout', `could not connect within ${settings.timeoutMs / 1000} s`);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError(url, { code: 'timeout', phase: 'connect', seconds });
     if (typeof code === 'string' && code !== 'UND_ERR' && (code.startsWith('E') || code.startsWith('UND_'))) {
-      return new FetchError(url, 'network', `network error (${code})`);
+      return new FetchError(url, { code: 'network', errno: code });
     }
   }
-  return new FetchError(url, 'network', `network error (${error instanceof Error ? error.message : String(error)})`);
+  // No error code: the innermost cause says most (undici's own message is "fetch failed").
+  let inner: unknown = error;
+  while ((inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
+  return new FetchError(url, { code: 'network', errno: null, detail: inner instanceof Error ? inner.message : String(inner) });
 }
 
 export function parseHttpUrl(raw: string): URL {
@@ -298,10 +285,10 @@ export function parseHttpUrl(raw: string): URL {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new FetchError(raw, 'refused', 'not a valid address (expected https://…)');
+    throw new FetchError(raw, { code: 'invalid-url' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(raw, 'refused', `only http and https addresses can be fetched (got ${url.protocol})`);
-  if (url.username || url.password) throw new FetchError(raw, 'refused', 'addresses with a user name or password are refused');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(raw, { code: 'unsupported-scheme', scheme: url.protocol.replace(/:$/, '') });
+  if (url.username || url.password) throw new FetchError(raw, { code: 'credentials-in-url' });
   url.hash = '';
   return url;
 }

@@ -13,6 +13,7 @@ import { toFrontMatterMarkdown } from '../core/front-matter.ts';
 import type { FetchSettings } from './config.ts';
 import { decodeBody, DecodeError } from './decode.ts';
 import { ExtractError, extractArticle, withoutTracking, type ExtractedArticle } from './extract.ts';
+import type { FailureReason } from './failure.ts';
 import { FetchError, HTML_TYPES, safeFetch } from './fetch.ts';
 
 /** Kept here for callers that escaped text before the writer moved to core/front-matter.ts. */
@@ -36,27 +37,27 @@ export interface StoredPage {
 export interface SkippedPage {
   url: string;
   status: 'unchanged' | 'duplicate';
-  reason: string;
+  reason: FailureReason;
   extracted: ExtractedArticle;
   articleId: string | null;
 }
 export interface FailedPage {
   url: string;
   status: 'failed';
-  reason: string;
+  reason: FailureReason;
   /** A time-out, a network error or a 5xx: trying again later may work. */
   transient: boolean;
 }
 export type PageOutcome = StoredPage | SkippedPage | FailedPage;
 
-/** Why a page could not be taken, in words for the admin (and whether trying later may help). */
+/** Why a page could not be taken, as a reason code (and whether trying later may help). */
 export function failureOf(url: string, error: unknown): FailedPage {
   if (error instanceof FetchError) return { url, status: 'failed', reason: error.reason, transient: error.transient };
   if (error instanceof ExtractError || error instanceof DecodeError) return { url, status: 'failed', reason: error.reason, transient: false };
   throw error;
 }
 
-/** Fetches and extracts one page; throws FetchError, DecodeError or ExtractError with a reason. */
+/** Fetches and extracts one page; throws FetchError, DecodeError or ExtractError with a reason code. */
 export async function preparePage(url: string, settings: FetchSettings, depeche: Pick<Depeche, 'listArticles'>): Promise<PreparedPage> {
   const fetched = await safeFetch({ url, accept: HTML_TYPES }, settings);
   const { text: html } = decodeBody(fetched.bytes, fetched.charset, 'html');
@@ -78,7 +79,7 @@ export async function storePages(depeche: Depeche, pages: PreparedPage[]): Promi
   for (const page of pages) {
     const first = unique.get(page.fileName);
     if (first) {
-      outcomes.push({ url: page.requestedUrl, status: 'duplicate', reason: `same article as ${first.requestedUrl}`, extracted: page.article, articleId: null });
+      outcomes.push({ url: page.requestedUrl, status: 'duplicate', reason: { code: 'same-page', as: first.requestedUrl }, extracted: page.article, articleId: null });
     } else unique.set(page.fileName, page);
   }
   if (unique.size === 0) return outcomes;
@@ -91,13 +92,13 @@ export async function storePages(depeche: Depeche, pages: PreparedPage[]): Promi
     }
     const skipped = result.skipped.find((s) => basename(s.file) === page.fileName);
     if (skipped) {
-      const unchanged = skipped.reason.startsWith('unchanged');
-      const articleId = /article (\S+)/.exec(skipped.reason)?.[1]?.replace(/,$/, '') ?? null;
-      outcomes.push({ url: page.requestedUrl, status: unchanged ? 'unchanged' : 'duplicate', reason: skipped.reason, extracted: page.article, articleId });
+      const r = skipped.reason;
+      const articleId = r.code === 'unchanged' || r.code === 'duplicate' ? r.of : null;
+      outcomes.push({ url: page.requestedUrl, status: r.code === 'unchanged' ? 'unchanged' : 'duplicate', reason: r, extracted: page.article, articleId });
       continue;
     }
     const failed = result.failed.find((f) => basename(f.file) === page.fileName);
-    outcomes.push({ url: page.requestedUrl, status: 'failed', reason: failed?.reason ?? 'was not stored', transient: false });
+    outcomes.push({ url: page.requestedUrl, status: 'failed', reason: failed?.reason ?? { code: 'not-indexed' }, transient: false });
   }
   return outcomes;
 }

@@ -4,10 +4,12 @@
  * An item without a usable http(s) link is reported and left out; the others still count.
  */
 import { parseFeed } from '@rowanmanning/feed-parser';
+import { reasonText } from '../../core/failure.ts';
+import type { FeedReason } from '../failure.ts';
 
 export class FeedParseError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: FeedReason) {
+    super(reasonText(reason));
     this.name = 'FeedParseError';
   }
 }
@@ -25,7 +27,7 @@ export interface ParsedFeed {
   format: string;
   entries: FeedEntry[];
   /** Items left out, with the reason. */
-  rejected: { title: string | null; reason: string }[];
+  rejected: { title: string | null; reason: FeedReason }[];
 }
 
 export function parseFeedText(xml: string, feedUrl: string): ParsedFeed {
@@ -34,7 +36,7 @@ export function parseFeedText(xml: string, feedUrl: string): ParsedFeed {
     feed = parseFeed(xml);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new FeedParseError(`not an RSS or Atom feed (${message})`);
+    throw new FeedParseError({ code: 'not-a-feed', detail: message });
   }
   let parsed = readItems(feed.items, feedUrl);
   // Broken markup in one item can swallow the items after it. When fewer items came out than the
@@ -48,14 +50,14 @@ export function parseFeedText(xml: string, feedUrl: string): ParsedFeed {
         const r = readItems(parseFeed(wrap(block)).items, feedUrl);
         one.entries.push(...r.entries);
         one.rejected.push(...r.rejected);
-        if (r.entries.length + r.rejected.length === 0) one.rejected.push({ title: null, reason: 'unreadable item' });
+        if (r.entries.length + r.rejected.length === 0) one.rejected.push({ title: null, reason: { code: 'item-unreadable', detail: null } });
       } catch (error) {
-        one.rejected.push({ title: null, reason: `unreadable item (${error instanceof Error ? error.message : String(error)})` });
+        one.rejected.push({ title: null, reason: { code: 'item-unreadable', detail: error instanceof Error ? error.message : String(error) } });
       }
     }
     if (one.entries.length > parsed.entries.length) parsed = dedupe(one);
   }
-  if (parsed.entries.length === 0 && parsed.rejected.length === 0 && !feed.title) throw new FeedParseError('not an RSS or Atom feed (no title and no items)');
+  if (parsed.entries.length === 0 && parsed.rejected.length === 0 && !feed.title) throw new FeedParseError({ code: 'not-a-feed', detail: 'no title and no items' });
   return { title: feed.title?.trim() || null, format: feed.meta.type, ...parsed };
 }
 
@@ -70,7 +72,7 @@ function readItems(items: Items, feedUrl: string): Pick<ParsedFeed, 'entries' | 
       title = item.title?.trim() || null;
       const raw = item.url?.trim();
       if (!raw) {
-        rejected.push({ title, reason: 'item without a link' });
+        rejected.push({ title, reason: { code: 'item-without-link' } });
         continue;
       }
       let link: string;
@@ -80,14 +82,14 @@ function readItems(items: Items, feedUrl: string): Pick<ParsedFeed, 'entries' | 
         url.hash = '';
         link = url.toString();
       } catch {
-        rejected.push({ title, reason: `item link is not an http(s) address: "${raw.slice(0, 200)}"` });
+        rejected.push({ title, reason: { code: 'item-bad-link', link: raw.slice(0, 200) } });
         continue;
       }
       const key = item.id?.trim() || link;
       const date = item.published ?? item.updated;
       entries.push({ key, link, title, published: date && !Number.isNaN(date.getTime()) ? date.toISOString() : null });
     } catch (error) {
-      rejected.push({ title, reason: `unreadable item (${error instanceof Error ? error.message : String(error)})` });
+      rejected.push({ title, reason: { code: 'item-unreadable', detail: error instanceof Error ? error.message : String(error) } });
     }
   }
   return dedupe({ entries, rejected });

@@ -9,7 +9,9 @@
 import { BusyError, type Depeche } from '../../app/depeche.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { IngestSettings } from '../config.ts';
+import { reasonText } from '../../core/failure.ts';
 import { decodeBody, DecodeError } from '../decode.ts';
+import type { FailureReason, FeedReason } from '../failure.ts';
 import { FEED_TYPES, FetchError, parseHttpUrl, safeFetch } from '../fetch.ts';
 import { failureOf, preparePage, storePages, type PageOutcome, type PreparedPage } from '../url.ts';
 import { FeedParseError, parseFeedText, type FeedEntry, type ParsedFeed } from './parse.ts';
@@ -23,8 +25,8 @@ export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 const PAGE_CONCURRENCY = 3;
 
 export class FeedError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: FailureReason) {
+    super(reasonText(reason));
     this.name = 'FeedError';
   }
 }
@@ -36,7 +38,7 @@ export interface FeedPollResult {
   status: 'ok' | 'not-modified' | 'failed';
   /** Items looked at in this poll (new ones and retries). */
   items: number;
-  error: string | null;
+  error: FailureReason | null;
   nextPollAt: number;
 }
 
@@ -47,7 +49,7 @@ export interface PollReport {
   /** What became of each item page, stored or not. */
   pages: (PageOutcome & { feedId: number })[];
   /** Items the feeds themselves could not offer (no link...). */
-  rejectedItems: { feedId: number; title: string | null; reason: string }[];
+  rejectedItems: { feedId: number; title: string | null; reason: FeedReason }[];
 }
 
 export interface FeedServiceOptions {
@@ -101,7 +103,7 @@ export class FeedService {
     const existing = this.store.byUrl(url);
     if (existing) return { feed: existing, created: false, items: existing.items, rejected: 0 };
     const { parsed } = await this.fetchFeed(url, null);
-    if (!parsed) throw new FeedError('the server answered 304 Not Modified to an unconditional request');
+    if (!parsed) throw new FeedError({ code: 'not-modified-unconditional' });
     const feed = this.store.add(url, parsed.title, this.now());
     this.log.info('feed.added', { feedId: feed.id, url, title: parsed.title, items: parsed.entries.length, rejected: parsed.rejected.length });
     return { feed, created: true, items: parsed.entries.length, rejected: parsed.rejected.length };
@@ -280,7 +282,7 @@ export class FeedService {
           return { busy: true, feeds: [], pages: [], rejectedItems: [] };
         }
         // Indexing failed: nothing was kept; the items are retried at the next polls.
-        const reason = `indexing failed: ${error instanceof Error ? error.message : String(error)}`;
+        const reason: FailureReason = { code: 'indexing-failed', detail: error instanceof Error ? error.message : String(error) };
         this.log.error('feed.poll.index.failed', { error });
         stored = prepared.map((p) => ({ url: p.page.requestedUrl, status: 'failed' as const, reason, transient: true }));
       }
@@ -304,7 +306,7 @@ export class FeedService {
         }
       };
       for (const f of failures) record(f.work, f.outcome);
-      prepared.forEach((p, i) => record(p.work, stored[i] ?? { url: p.page.requestedUrl, status: 'failed', reason: 'was not stored', transient: false }));
+      prepared.forEach((p, i) => record(p.work, stored[i] ?? { url: p.page.requestedUrl, status: 'failed', reason: { code: 'not-indexed' }, transient: false }));
       for (const [feedId, v] of validators) this.store.recordSuccess(feedId, { ...v, nextPollAt: now + this.intervalMs }, now);
     });
     this.log.info('feed.poll.done', {

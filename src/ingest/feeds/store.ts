@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FailureReason } from '../failure.ts';
 
 export interface FeedRecord {
   id: number;
@@ -20,7 +21,7 @@ export interface FeedRecord {
   /** Milliseconds since the epoch. */
   nextPollAt: number;
   errorCount: number;
-  lastError: string | null;
+  lastError: FailureReason | null;
   /** Items seen so far (stored, skipped or failed for good). */
   items: number;
   /** Articles stored from this feed. */
@@ -129,14 +130,14 @@ export class FeedStore {
   }
 
   /** Records what became of one item. A 'retry' counts an attempt; other statuses are final. */
-  recordItem(feedId: number, item: { key: string; link: string; title: string | null }, status: ItemStatus, detail: { articleId?: string | null; reason?: string | null } = {}, now = Date.now()): void {
+  recordItem(feedId: number, item: { key: string; link: string; title: string | null }, status: ItemStatus, detail: { articleId?: string | null; reason?: FailureReason | null } = {}, now = Date.now()): void {
     this.db
       .prepare(
         `INSERT INTO feed_items (feed_id, item_key, link, title, status, article_id, reason, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (feed_id, item_key) DO UPDATE SET status = excluded.status, article_id = excluded.article_id, reason = excluded.reason,
            attempts = feed_items.attempts + 1`,
       )
-      .run(feedId, item.key, item.link, item.title, status, detail.articleId ?? null, detail.reason ?? null, new Date(now).toISOString());
+      .run(feedId, item.key, item.link, item.title, status, detail.articleId ?? null, detail.reason ? JSON.stringify(detail.reason) : null, new Date(now).toISOString());
   }
 
   /** A successful poll: new validators, errors cleared, next poll one interval later. */
@@ -149,10 +150,11 @@ export class FeedStore {
       .run(update.title ?? null, update.etag, update.lastModified, iso, iso, update.nextPollAt, feedId);
   }
 
-  recordFailure(feedId: number, reason: string, nextPollAt: number, now = Date.now()): void {
+  /** Reasons are stored as their JSON code form, so any front end can word them. */
+  recordFailure(feedId: number, reason: FailureReason, nextPollAt: number, now = Date.now()): void {
     this.db
       .prepare('UPDATE feeds SET last_polled_at = ?, error_count = error_count + 1, last_error = ?, next_poll_at = ? WHERE id = ?')
-      .run(new Date(now).toISOString(), reason, nextPollAt, feedId);
+      .run(new Date(now).toISOString(), JSON.stringify(reason), nextPollAt, feedId);
   }
 
   /** Moves the next poll (e.g. put off while a reindex runs). */
@@ -202,8 +204,19 @@ function toRecord(r: Row): FeedRecord {
     lastOkAt: r.last_ok_at,
     nextPollAt: r.next_poll_at,
     errorCount: r.error_count,
-    lastError: r.last_error,
+    lastError: r.last_error === null ? null : storedReason(r.last_error),
     items: r.items,
     articles: r.articles,
   };
+}
+
+/** A stored reason; text written before reasons were codes is kept as the detail of 'unrecorded'. */
+function storedReason(text: string): FailureReason {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value !== null && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') return value as FailureReason;
+  } catch {
+    // not JSON: an older English sentence
+  }
+  return { code: 'unrecorded', detail: text };
 }

@@ -2,6 +2,7 @@
 import { failureOf, preparePage } from '../../../ingest/url.ts';
 import { FetchError, parseHttpUrl } from '../../../ingest/fetch.ts';
 import { Refusal } from '../../refusal.ts';
+import { describeFailure } from '../../wording.ts';
 import type { AddSource, FetchedArticle } from './add-source.ts';
 
 export const urlSource: AddSource = {
@@ -21,7 +22,7 @@ export const urlSource: AddSource = {
         } catch (error) {
           const failure = failureOf(url, error);
           ctx.log.warn('admin.add.url_refused', { url, reason: failure.reason });
-          throw new Refusal(failure.reason);
+          throw new Refusal(describeFailure(failure.reason), failure.reason.code);
         }
       },
     };
@@ -33,7 +34,7 @@ function checkedUrl(raw: string): string {
   try {
     return parseHttpUrl(raw).toString();
   } catch (error) {
-    if (error instanceof FetchError) throw new Refusal(error.reason);
+    if (error instanceof FetchError) throw new Refusal(describeFailure(error.reason), error.reason.code);
     throw error;
   }
 }

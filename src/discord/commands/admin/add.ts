@@ -74,7 +74,7 @@ async function addArticle(interaction: ChatInputCommandInteraction, ctx: BotCont
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     await privateReply(interaction, `Refusé : ${error.reason}.`);
-    return { ...base, refused: error.reason };
+    return { ...base, refused: error.code ?? error.reason };
   }
   const fields = { ...base, ...prepared.fields };
   if (ctx.depeche.isReindexing) {
@@ -88,7 +88,7 @@ async function addArticle(interaction: ChatInputCommandInteraction, ctx: BotCont
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     await edit(interaction, `Refusé : ${error.reason}.`);
-    return { ...fields, refused: error.reason };
+    return { ...fields, refused: error.code ?? error.reason };
   }
   const editor = progressEditor((c) => edit(interaction, c), (p) => renderProgress('Ajout en cours', p), ctx.settings.progressIntervalMs, ctx.log, fields);
   try {

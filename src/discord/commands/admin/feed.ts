@@ -4,6 +4,7 @@ import { FeedError } from '../../../ingest/feeds/service.ts';
 import type { FeedRecord } from '../../../ingest/feeds/store.ts';
 import type { BotContext } from '../../context.ts';
 import { escapeText, fitOne, fitQuote, linkOf } from '../../render.ts';
+import { describeFailure } from '../../wording.ts';
 import { edit, fold, MAX_CHOICES, privateReply, type AdminPart } from './shared.ts';
 
 const fr = (n: number): string => n.toLocaleString('fr-FR');
@@ -44,8 +45,8 @@ export const feed: AdminPart = {
         } catch (error) {
           if (!(error instanceof FeedError)) throw error;
           ctx.log.warn('admin.feed.refused', { url: raw, reason: error.reason });
-          await edit(interaction, `Flux refusé : ${fitQuote(error.reason, 400)}.`);
-          return { url: raw, refused: error.reason };
+          await edit(interaction, `Flux refusé : ${fitQuote(describeFailure(error.reason), 400)}.`);
+          return { url: raw, refused: error.reason.code };
         }
       }
       case 'remove': {
@@ -95,7 +96,7 @@ function renderFeedList(feeds: FeedRecord[], now: number): string {
   for (const f of feeds) {
     const state =
       f.errorCount > 0
-        ? `en échec (${f.errorCount} fois : ${fitQuote(f.lastError ?? '?', 150)}), nouvel essai ${when(f.nextPollAt, now)}`
+        ? `en échec (${f.errorCount} fois : ${f.lastError ? fitQuote(describeFailure(f.lastError), 150) : '?'}), nouvel essai ${when(f.nextPollAt, now)}`
         : f.lastOkAt
           ? `à jour, prochain passage ${when(f.nextPollAt, now)}`
           : 'pas encore interrogé';

@@ -3,8 +3,8 @@ import { MessageFlags } from 'discord.js';
 import { BusyError } from '../../../app/depeche.ts';
 import { progressEditor } from '../../progress-editor.ts';
 import { renderProgress, renderReindexReport, renderReindexStarted } from '../../render-admin.ts';
-import { fitQuote } from '../../render.ts';
 import { NO_MENTIONS } from '../../respond.ts';
+import { describeJobError } from '../../wording.ts';
 import { BUSY, edit, privateReply, type AdminPart } from './shared.ts';
 
 export const reindex: AdminPart = {
@@ -58,7 +58,7 @@ export const reindex: AdminPart = {
       },
       async (error: unknown) => {
         ctx.log.error('admin.reindex.failed', { ...fields, error });
-        await editor.finish(error instanceof BusyError ? BUSY : `L’indexation a échoué : ${fitQuote(error instanceof Error ? error.message : String(error), 1500)}`);
+        await editor.finish(error instanceof BusyError ? BUSY : `L’indexation a échoué : ${describeJobError(error)}.`);
       },
     );
     return { full, started: await replied };
