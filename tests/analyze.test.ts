@@ -48,6 +48,16 @@ describe('analyze: matching a question to an article', () => {
     expect(terms[2]).toMatch(/^rachet/);
   });
 
+  it('drops the verbs that only carry tense or mood ("va créer", "doit ouvrir", "devait coûter")', () => {
+    // An article writes "créera" or "ouvrira": the auxiliary would be the question's rarest, heaviest word.
+    expect(analyze('Combien d’emplois l’usine va-t-elle créer ?')).toEqual(analyze('emplois usine créer'));
+    expect(analyze('Quand le tramway doit-il ouvrir ?')).toEqual(analyze('tramway ouvrir'));
+    expect(analyze('Le tram devait coûter combien ? Il pourrait, il faut, ils vont')).toEqual(analyze('tram coûter'));
+    expect(analyze('How much will the bridge cost? It could have')).toEqual(analyze('bridge cost'));
+    // Their content homographs are not touched.
+    expect(analyze('le devoir, le pouvoir, une allée')).toHaveLength(3);
+  });
+
   it('finds the answer sentence of the seed article for that question', () => {
     const sentence = 'le chinois Xiaomi a signé un partenariat avec Microsoft, en rachetant 1 500 brevets à la firme de Redmond.';
     expect(shared('Combien de brevets Xiaomi a-t-il rachetés ?', sentence).sort()).toEqual(['brevet', 'rachet', 'xiaom']);

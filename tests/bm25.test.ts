@@ -86,9 +86,23 @@ describe('Bm25Index', () => {
     expect(order(plain).indexOf(3)).toBeLessThan(order(plain).indexOf(1));
     // With context, passage 1 wins: "Paris Saint-Germain" is in its neighbour and its article's title.
     expect(order(withContext).indexOf(1)).toBeLessThan(order(withContext).indexOf(3));
-    // Coverage stays the passage's own share of the question.
+    // Coverage counts the passage and its next one ("Paris Saint-Germain"), not the title.
     const hit = build(withContext).search(query, 10).find((h) => h.label === 1)!;
-    expect(hit.coverage).toBeLessThan(1);
+    const isolated = build(withContext).search(query, 10).find((h) => h.label === 3)!;
+    expect(hit.coverage).toBeGreaterThan(isolated.coverage);
+    expect(hit.coverage).toBeLessThan(1); // "année" is nowhere
+  });
+
+  it('counts only the passages right next to a passage toward its coverage, within its article', () => {
+    const index = new Bm25Index();
+    index.add(1, analyze('Le tramway de Bourg-Lénard avance.'), { article: 'a', ord: 0 });
+    index.add(2, analyze('Le coût final atteint 325 millions.'), { article: 'a', ord: 1 });
+    index.add(3, analyze('Les vendanges commencent.'), { article: 'a', ord: 2 });
+    index.add(4, analyze('Le coût final du stade est connu.'), { article: 'a', ord: 3 });
+    index.add(5, analyze('Le tramway de Bourg-Lénard avance.'), { article: 'b', ord: 0 });
+    const coverage = (label: number) => index.search(analyze('coût final du tramway de Bourg-Lénard'), 10).find((h) => h.label === label)!.coverage;
+    expect(coverage(2)).toBeCloseTo(1, 5); // its previous passage names the tramway
+    expect(coverage(4)).toBeLessThan(0.5); // two passages away, or in another article: not counted
   });
 
   it('never returns a passage that holds no question word itself, whatever its context', () => {

@@ -14,7 +14,7 @@ export interface AnswerOptions {
 export const NOT_FOUND_ANSWER = 'Je n’ai trouvé dans le corpus aucun article qui réponde à cette question.';
 
 /** Passages read for quotable sentences: the best few are enough and keep answers fast. */
-const PASSAGES_READ = 6;
+const PASSAGES_READ = 10;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
 const MIN_QUOTE_WORDS = 5;
 

@@ -5,7 +5,12 @@
 export interface LexicalHit {
   label: number;
   score: number;
-  /** Share (0..1) of the query's idf-weighted terms found in the passage. */
+  /**
+   * Share (0..1) of the query's idf-weighted terms found in the passage or the passages right before
+   * and after it (COVERAGE_NEIGHBOURS): a passage is a model-sized slice, and the words of a question
+   * are often split between a paragraph and the one it continues ("le tramway de Bourg-Lénard…" then
+   * "le coût final…").
+   */
   coverage: number;
 }
 
@@ -31,6 +36,9 @@ export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.5, windowWeight: 1, arti
 
 /** Passages on each side that make a passage's window (dev: ±2 beat ±1 on PIAF R@5 and OrangeSum R@1). */
 const WINDOW_NEIGHBOURS = 2;
+
+/** Passages on each side whose words count toward a passage's coverage (the relevance gate). */
+const COVERAGE_NEIGHBOURS = 1;
 
 /** Where a passage sits: its article (with the article's title terms) and its position there. */
 export interface PassageContext {
@@ -119,7 +127,7 @@ export class Bm25Index {
   private readonly labels: number[] = [];
   private readonly contexts: (PassageContext | undefined)[] = [];
   private readonly terms: Map<string, number>[] = [];
-  private context: { window: Field; article: Field; windowOf: Int32Array; articleOf: Int32Array } | null = null;
+  private context: { window: Field; article: Field; windowOf: Int32Array; articleOf: Int32Array; neighbours: number[][] } | null = null;
 
   constructor(readonly params: Bm25Params = DEFAULT_BM25) {}
 
@@ -164,6 +172,7 @@ export class Bm25Index {
     const ctx = windowWeight > 0 || articleWeight > 0 ? this.contextFields() : null;
     const window = ctx && windowWeight > 0 ? ctx.window.score(counts, k1, b) : null;
     const article = ctx && articleWeight > 0 ? ctx.article.score(counts, k1, b) : null;
+    const neighbours = this.contextFields().neighbours;
     const hits: { doc: number; score: number }[] = [];
     for (let doc = 0; doc < n; doc++) {
       if (own[doc] === 0) continue; // a passage must hold a question word itself
@@ -177,7 +186,8 @@ export class Bm25Index {
       .slice(0, k)
       .map(({ doc, score }) => {
         let matched = 0;
-        for (const [term, w] of weights) if (this.terms[doc]!.has(term)) matched += w;
+        const near = neighbours[doc]!.map((d) => this.terms[d]!);
+        for (const [term, w] of weights) if (this.terms[doc]!.has(term) || near.some((t) => t.has(term))) matched += w;
         return { label: this.labels[doc]!, score, coverage: totalWeight > 0 ? matched / totalWeight : 0 };
       });
   }
@@ -190,6 +200,7 @@ export class Bm25Index {
     const n = this.labels.length;
     const windowOf = new Int32Array(n);
     const articleOf = new Int32Array(n).fill(-1);
+    const neighbours: number[][] = Array.from({ length: n }, () => []);
     const byArticle = new Map<string, number[]>();
     for (let doc = 0; doc < n; doc++) {
       const c = this.contexts[doc];
@@ -210,12 +221,13 @@ export class Bm25Index {
         const w = new Map<string, number>();
         for (let j = Math.max(0, i - WINDOW_NEIGHBOURS); j <= Math.min(docs.length - 1, i + WINDOW_NEIGHBOURS); j++) merge(w, this.terms[docs[j]!]!);
         windowOf[doc] = window.add(w);
+        for (let j = Math.max(0, i - COVERAGE_NEIGHBOURS); j <= Math.min(docs.length - 1, i + COVERAGE_NEIGHBOURS); j++) if (j !== i) neighbours[doc]!.push(docs[j]!);
         merge(whole, this.terms[doc]!);
       });
       const a = article.add(whole);
       for (const doc of docs) articleOf[doc] = a;
     }
-    this.context = { window, article, windowOf, articleOf };
+    this.context = { window, article, windowOf, articleOf, neighbours };
     return this.context;
   }
 }

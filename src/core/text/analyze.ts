@@ -21,8 +21,20 @@ ceci cela celà cet cette ici ils les leurs quel quels quelle quelles sans soi`;
 const QUESTION_WORDS = `quel quelle quels quelles lequel laquelle lesquels lesquelles combien comment pourquoi où
 quand qui que quoi`;
 
+/**
+ * Forms of the verbs that carry tense or mood in front of the verb that says something (aller, devoir,
+ * pouvoir, falloir: "va créer", "doit ouvrir", "devait coûter"): like être and avoir in the Snowball
+ * list, they say when or how likely, not what about. Rare in articles, they would otherwise weigh most
+ * in a question ("Combien va coûter le tram ?") while the article writes "coûtera".
+ */
+const AUXILIARIES = `vais vas va allons allez vont allait allaient ira iront irait iraient
+dois doit devons devez doivent devait devaient devra devront devrait devraient
+peux peut pouvons pouvez peuvent pouvait pouvaient pourra pourront pourrait pourraient
+faut fallait faudra faudrait`;
+
 const ENGLISH = `the a an of to in on and or is are was were did do does how many much what which who whom whose
-why when where this that these those it its be been by for with from at as`;
+why when where this that these those it its be been by for with from at as
+will would shall should can could might must has have had`;
 
 /** Elided words, dropped when an apostrophe follows them (l'accord → accord). */
 const ELISIONS = new Set(['l', 'd', 'j', 'qu', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
@@ -31,7 +43,7 @@ const stripAccents = (word: string): string => word.normalize('NFD').replace(/\p
 
 // Accent-free spellings too, since questions are often typed without accents ("ou", "meme").
 const STOP_WORDS = new Set(
-  `${SNOWBALL_FRENCH} ${QUESTION_WORDS} ${ENGLISH}`
+  `${SNOWBALL_FRENCH} ${QUESTION_WORDS} ${AUXILIARIES} ${ENGLISH}`
     .split(/\s+/)
     .filter((w) => w !== '')
     .flatMap((w) => [w, stripAccents(w)]),
