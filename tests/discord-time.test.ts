@@ -102,9 +102,19 @@ describe('time on Discord', () => {
     expect(lines[0]).toMatch(/29 novembre 2026\*$/);
   });
 
-  it('/ask with a period says plainly when nothing was published then', async () => {
+  it('/ask about a period nothing was published in says so above the nearest dated quotes', async () => {
     const { edit } = await ask(h.double, 'Que disait-on du pont de la Sarre en août 2024 ?');
-    expect(edit.body.content).toContain('aucun article publié du 1er août 2024 au 31 août 2024');
+    const lines: string[] = edit.body.content.split('\n');
+    expect(lines[1]).toBe('*Aucun article du corpus n’a été publié du 1er août 2024 au 31 août 2024 ; voici les plus proches, avec leur date.*');
+    const quotes = lines.filter((l) => l.startsWith('« '));
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const q of quotes) expect(q).toMatch(/ — \*(\d{1,2}(er)? \p{L}+ \d{4}|date inconnue)\*$/u);
+  });
+
+  it('/ask about a period with articles, none of them answering, says so and quotes nothing', async () => {
+    // March 2026 has articles (the bridge's, the tram's…) but none on the marathon.
+    const { edit } = await ask(h.double, 'Combien de coureurs au marathon de Corbelle en mars 2026 ?');
+    expect(edit.body.content).toContain('aucun article publié du 1er mars 2026 au 31 mars 2026 qui réponde');
     expect(edit.body.content).not.toContain('«');
   });
 });

@@ -3,7 +3,7 @@
  * answer with its ranked passages, passages alone) goes through one retrieval, so what the evaluation
  * scores and what /sources shows is exactly what members are answered from.
  */
-import { composeAnswer, NOT_FOUND_ANSWER, notFound } from '../core/answer.ts';
+import { composeAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/answer.ts';
 import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
@@ -64,8 +64,13 @@ type Retrieval =
       terms: string[];
       ranked: ScoredPassage[];
       timings: AskTimings;
-      /** The publication period the question asks about, when the corpus has dated articles to filter. */
+      /** The publication period the question asks about, when the corpus has articles published in it. */
       period: DateWindow | null;
+      /** A period the question asks about in which nothing was published. */
+      unmatched: DateWindow | null;
+      /** The question without its time words, and its vector (a second look when `unmatched`). */
+      content: string;
+      vector: Float32Array | null;
       intent: TimeIntent;
     };
 
@@ -160,9 +165,12 @@ export class Questions {
     if (!snapshot) return { kind: 'not-indexed', question };
     const timings = noTime();
     const time = readQuestionTime(question, this.options.now());
-    // A period filters only a corpus that has dated articles: in an undated one (an encyclopedia)
-    // "en 1715" is what the question is about, and its words are searched like the others.
-    const period = time.window !== null && snapshot.hasDatedArticles ? time.window : null;
+    // A period filters only when the corpus has articles published in it. Otherwise its words are
+    // searched like the others: in an undated corpus (an encyclopedia) "en 1715" is what the question
+    // is about, and a member asking about a day nothing was published is answered from the nearest
+    // articles, told so (`unmatched`).
+    const period = time.window !== null && snapshot.hasPublishedWithin(time.window) ? time.window : null;
+    const unmatched = time.window !== null && period === null && snapshot.hasDatedArticles ? time.window : null;
     const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
     const searched = intent === 'none' ? question : time.content;
     const terms = analyze(searched);
@@ -181,7 +189,7 @@ export class Questions {
     const t = performance.now();
     const ranked = retrieve(snapshot, terms, vector, { denseWeight, candidates });
     timings.searchMs = performance.now() - t;
-    return { kind: 'ranked', question, snapshot, terms, ranked, timings, period, intent };
+    return { kind: 'ranked', question, snapshot, terms, ranked, timings, period, unmatched, intent, content: time.content, vector };
   }
 
   private compose(r: Extract<Retrieval, { kind: 'ranked' }>): Answer {
@@ -202,6 +210,16 @@ export class Questions {
       if (!answer.found) answer = notFound(r.question, `Je n’ai trouvé aucun article publié ${describePeriod(r.period)} qui réponde à cette question.`);
     } else {
       answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, { minRelevance, maxQuotes });
+      if (r.unmatched !== null) {
+        // Nothing was published then: the time words, searched as content, may be what keeps the
+        // articles that do answer below the bar — look again without them.
+        if (!answer.found) {
+          const terms = analyze(r.content);
+          const ranked = retrieve(r.snapshot, terms, r.vector, { denseWeight: this.options.retrieval.denseWeight, candidates: this.options.retrieval.candidates });
+          answer = composeAnswer(r.question, terms, ranked, r.snapshot, { minRelevance, maxQuotes });
+        }
+        if (answer.found) answer = withNote(answer, `Aucun article du corpus n’a été publié ${describePeriod(r.unmatched)} ; voici les plus proches, avec leur date.`);
+      }
     }
     r.timings.composeMs = performance.now() - t;
     return answer;

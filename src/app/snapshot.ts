@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Bm25Index } from '../core/bm25.ts';
 import { analyze } from '../core/text/analyze.ts';
 import type { CorpusView } from '../core/retrieve.ts';
+import type { DateWindow } from '../core/time/calendar.ts';
 import type { Article, Passage } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import { MetadataStore, type Manifest } from '../store/metadata-store.ts';
@@ -27,8 +28,8 @@ export interface ArticleSummary {
  * It never changes; a reindex produces a new snapshot that replaces it in one assignment.
  */
 export class IndexSnapshot implements CorpusView {
-  /** Whether any article is dated, computed on first use. */
-  private dated: boolean | null = null;
+  /** Publication days, sorted, computed on first use. */
+  private publishedDays: string[] | null = null;
 
   private constructor(
     readonly manifest: Manifest,
@@ -88,9 +89,31 @@ export class IndexSnapshot implements CorpusView {
     return this.articles.values();
   }
 
-  /** True when at least one article has a publication date: only then can a question's period filter. */
+  /**
+   * Whether any article was published in the window: a question's period filters only when the
+   * corpus has something from then (in an undated corpus, an encyclopedia, "en 1715" is content).
+   */
+  hasPublishedWithin(window: DateWindow): boolean {
+    const days = this.days();
+    // The first day on or after the window's start, then whether it is still inside.
+    let lo = 0;
+    let hi = days.length;
+    const from = window.from ?? '';
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < days.length && (window.to === null || days[lo]! <= window.to);
+  }
+
+  /** True when some article has a publication date (a news corpus, not an encyclopedia). */
   get hasDatedArticles(): boolean {
-    return (this.dated ??= [...this.articles.values()].some((a) => a.published !== null));
+    return this.days().length > 0;
+  }
+
+  private days(): string[] {
+    return (this.publishedDays ??= [...this.articles.values()].flatMap((a) => (a.published ? [a.published.slice(0, 10)] : [])).sort());
   }
 
 

@@ -6,7 +6,7 @@ import type { Answer } from '../core/types.ts';
 
 /** The quotes and their numbered sources, or the message saying why nothing is quoted. */
 export function renderAnswerText(answer: Answer): string {
-  return answer.quotes.length > 0 ? answerText(answer.quotes, answer.citations) : answer.answer;
+  return answer.quotes.length > 0 ? answerText(answer.quotes, answer.citations, answer.note) : answer.answer;
 }
 
 /**

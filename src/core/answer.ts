@@ -85,6 +85,12 @@ export function bestSentencePerArticle(
   return [...best.values()];
 }
 
+/** The same answer with a note on top (its text says it first). */
+export function withNote(answer: Answer, note: string): Answer {
+  if (!answer.found) return { ...answer, note, answer: `${note}\n${answer.answer}` };
+  return { ...answer, note, answer: answerText(answer.quotes, answer.citations, note) };
+}
+
 /** An answer that quotes nothing; `message` says why (nothing relevant, a refused question, no index yet). */
 export function notFound(question: string, message: string = NOT_FOUND_ANSWER): Answer {
   return { question, found: false, answer: message, quotes: [], citations: [] };
@@ -96,10 +102,10 @@ export function notFound(question: string, message: string = NOT_FOUND_ANSWER): 
  * `citations` and the date the quoted article's ("date inconnue" when it has none), then a blank
  * line, `Sources :` and one `[n] title — outlet — date — link` line per citation.
  */
-export function answerText(quotes: readonly QuoteGroup[], citations: readonly Citation[]): string {
+export function answerText(quotes: readonly QuoteGroup[], citations: readonly Citation[], note?: string): string {
   const lines = quotes.map((q) => `« ${q.quote} » ${q.citations.map((i) => `[${i + 1}]`).join('')} — ${formatPublished(q.published)}`);
   const sources = citations.map((c, i) => `[${i + 1}] ${describeSource(c)}`);
-  return [...lines, '', 'Sources :', ...sources].join('\n');
+  return [...(note ? [note] : []), ...lines, '', 'Sources :', ...sources].join('\n');
 }
 
 /** One line naming where a quote comes from: title, outlet, date, link (unknown parts left out). */

@@ -78,4 +78,6 @@ export interface Answer {
   /** The answer's statements in order; empty when nothing was found. Front ends render from these. */
   quotes: QuoteGroup[];
   citations: Citation[];
+  /** What the member should know before the quotes (e.g. nothing was published in the period asked about). */
+  note?: string;
 }

@@ -46,7 +46,8 @@ export function renderAnswer(answer: Answer, options: RenderOptions): string[] {
   const header = options.showQuestion ? questionLine(answer.question) : null;
   if (!answer.found || answer.quotes.length === 0) return pack(compact([header, escapeText(answer.answer)]));
   const { quotes, sources } = quotesOfAnswer(answer);
-  return renderQuotes(header, null, quotes, sources);
+  // A note (nothing published in the period asked about) is read before the quotes.
+  return renderQuotes(header, answer.note ? `*${escapeText(answer.note)}*` : null, quotes, sources);
 }
 
 /** Matching passages and their articles, without composing an answer (/sources). */

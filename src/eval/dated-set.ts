@@ -22,7 +22,10 @@ export interface DatedQuestion {
 
 export interface DatedResult {
   question: DatedQuestion;
+  /** The right article first, and its first quote holds the figure asked for. */
   hit: boolean;
+  /** The right article first (what the issue counts), whatever sentence of it is quoted. */
+  articleFirst: boolean;
   /** The article quoted first (a timeline: the articles listed, in order). */
   first: string | null;
   listed?: string[];
@@ -52,33 +55,30 @@ export async function runDatedQuestions(questions: DatedQuestion[], asker: Asker
       // Every expected article listed, in the order of its date (the fixture lists them oldest first, undated last).
       const positions = q.articles.map((a) => listed.indexOf(a));
       const hit = t.found && positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!));
-      results.push({ question: q, hit, first: listed[0] ?? null, listed });
+      results.push({ question: q, hit, articleFirst: hit, first: listed[0] ?? null, listed });
       continue;
     }
     const answer = await asker.ask(q.question, now);
     const firstCitation = answer.quotes[0] ? answer.citations[answer.quotes[0].citations[0]!] : undefined;
     const first = firstCitation?.articleId ?? null;
-    const hit =
-      answer.found &&
-      first !== null &&
-      q.articles.includes(first) &&
-      !(q.notFirst ?? []).includes(first) &&
-      (q.quoteContains === undefined || q.quoteContains.some((key) => firstCitation!.quote.includes(key)));
-    results.push({ question: q, hit, first });
+    const articleFirst = answer.found && first !== null && q.articles.includes(first) && !(q.notFirst ?? []).includes(first);
+    const hit = articleFirst && (q.quoteContains === undefined || q.quoteContains.some((key) => firstCitation!.quote.includes(key)));
+    results.push({ question: q, hit, articleFirst, first });
   }
   return results;
 }
 
-/** Hits per kind, e.g. { latest: "8/9", all: "38/43" }. */
+/** Per kind, right article first and (after the slash) with the figure too, e.g. { latest: "7 · 4 / 9" }. */
 export function summariseDated(results: DatedResult[]): Record<string, string> {
-  const by = new Map<string, { hit: number; all: number }>();
+  const by = new Map<string, { first: number; hit: number; all: number }>();
   for (const r of results) {
     for (const k of [r.question.kind, 'all']) {
-      const s = by.get(k) ?? { hit: 0, all: 0 };
+      const s = by.get(k) ?? { first: 0, hit: 0, all: 0 };
       s.all++;
+      if (r.articleFirst) s.first++;
       if (r.hit) s.hit++;
       by.set(k, s);
     }
   }
-  return Object.fromEntries([...by].map(([k, s]) => [k, `${s.hit}/${s.all}`]));
+  return Object.fromEntries([...by].map(([k, s]) => [k, `${s.first} · ${s.hit} / ${s.all}`]));
 }
