@@ -64,6 +64,21 @@ const itemOf = (a: TestArticle): FeedItem => ({ title: a.title, link: server.url
 const corpusFiles = () => readdirSync(ws.corpusDir).sort();
 
 describe('following a feed', () => {
+  it('takes the feed item’s date as the publication date when the page states none, and never the day it was added', async () => {
+    const undated = { ...BREST, slug: 'brest-sans-date', published: '' };
+    servePage(undated);
+    const item = { ...itemOf(undated), published: '2024-05-03T06:30:00Z' };
+    server.route('/dated.xml', body(rssFeed('Ouest Matin', server.origin, [item]), 'application/rss+xml; charset=utf-8'));
+    const service = open();
+    await service.addFeed(server.url('/dated.xml'));
+    const polled = await service.poll();
+    expect(polled.pages.map((p) => p.status)).toEqual(['added']);
+    const stored = app.listArticles();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.published).toBe('2024-05-03');
+    expect(stored[0]!.addedAt.slice(0, 10)).not.toBe('2024-05-03');
+  });
+
   it('RSS: stores the items, answers from them, uses ETag (304), then picks up a new item', async () => {
     for (const a of [BREST, VENDANGES, LOUVRE]) servePage(a);
     let doc = { body: rssFeed('Ouest Matin — À la une', server.origin, [itemOf(BREST), itemOf(VENDANGES)]), etag: '"v1"', lastModified: 'Tue, 01 Oct 2024 08:00:00 GMT' };

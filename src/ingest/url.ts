@@ -57,11 +57,20 @@ export function failureOf(url: string, error: unknown): FailedPage {
   throw error;
 }
 
-/** Fetches and extracts one page; throws FetchError, DecodeError or ExtractError with a reason code. */
-export async function preparePage(url: string, settings: FetchSettings, depeche: Pick<Depeche, 'listArticles'>): Promise<PreparedPage> {
+/**
+ * Fetches and extracts one page; throws FetchError, DecodeError or ExtractError with a reason code.
+ * `feedDate` (YYYY-MM-DD) is the date the feed item gives: the publication date when the page states none.
+ */
+export async function preparePage(
+  url: string,
+  settings: FetchSettings,
+  depeche: Pick<Depeche, 'listArticles'>,
+  feedDate: string | null = null,
+): Promise<PreparedPage> {
   const fetched = await safeFetch({ url, accept: HTML_TYPES }, settings);
   const { text: html } = decodeBody(fetched.bytes, fetched.charset, 'html');
-  const article = extractArticle(html, fetched.url);
+  const extracted = extractArticle(html, fetched.url);
+  const article = extracted.published === null && feedDate !== null ? { ...extracted, published: feedDate } : extracted;
   // An article already stored from the same canonical URL (e.g. a .md with that url) is the one to replace.
   const existing = depeche.listArticles().find((a) => a.url !== null && sameUrl(a.url, article.canonicalUrl) && /\.md$/i.test(a.path));
   const fileName = existing ? basename(existing.path) : fileNameFor(article.canonicalUrl);

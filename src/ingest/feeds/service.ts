@@ -206,7 +206,7 @@ export class FeedService {
 
     interface Work {
       feed: FeedRecord;
-      entry: { key: string; link: string; title: string | null };
+      entry: { key: string; link: string; title: string | null; /** The item's date (ISO), when the feed gives one; not kept for retries. */ published?: string | null };
       attempts: number;
     }
     const work: Work[] = [];
@@ -263,7 +263,8 @@ export class FeedService {
       while (next < work.length) {
         const w = work[next++]!;
         try {
-          prepared.push({ work: w, page: await preparePage(w.entry.link, this.settings.fetch, this.depeche) });
+          const feedDate = w.entry.published?.slice(0, 10) ?? null;
+          prepared.push({ work: w, page: await preparePage(w.entry.link, this.settings.fetch, this.depeche, feedDate) });
         } catch (error) {
           failures.push({ work: w, outcome: failureOf(w.entry.link, error) });
         }
