@@ -162,3 +162,33 @@ describe('ingest', () => {
     expectVerbatim(answer);
   });
 });
+
+describe('timeline', () => {
+  const story = (day: string, sentence: string) =>
+    `---\ntitle: "Digue de Kervalan, ${day}"\nsource: "Journal de test"\npublished: ${day}\nlanguage: fr\n---\n\n${sentence}\n`;
+
+  it('prints the dated quotes about a subject, oldest first, as text and as one JSON line', async () => {
+    // Written out of order: the timeline orders them by publication date, not by file.
+    ws.write('digue-3.md', story('2026-09-14', 'La digue de Kervalan a finalement coûté 41 millions d’euros, selon le bilan présenté par la préfecture.'));
+    ws.write('digue-1.md', story('2025-02-03', 'La digue de Kervalan doit être rehaussée d’un mètre après les tempêtes de l’hiver, annonce la préfecture.'));
+    ws.write('digue-2.md', story('2025-11-20', 'Les travaux de la digue de Kervalan prennent du retard à cause des grandes marées, reconnaît la préfecture.'));
+
+    const json = await cli(['timeline', '--json', 'digue de Kervalan']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const timeline = JSON.parse(json.stdout) as { found: boolean; entries: { published: string; quote: string; articleId: string }[] };
+    expect(timeline.found).toBe(true);
+    expect(timeline.entries.map((e) => e.articleId)).toEqual(['digue-1', 'digue-2', 'digue-3']);
+    expect(timeline.entries.map((e) => e.published)).toEqual(['2025-02-03', '2025-11-20', '2026-09-14']);
+    const stored = storedTexts(ws.config());
+    for (const e of timeline.entries) expect(stored.get(e.articleId)).toContain(e.quote);
+
+    const text = await cli(['timeline', 'digue de Kervalan']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe('Chronologie : digue de Kervalan');
+    expect(lines[1]).toMatch(/^3 février 2025 — « La digue de Kervalan doit être rehaussée .* » \[1\]$/);
+    expect(lines[3]).toMatch(/^14 septembre 2026 — « .*41 millions.* » \[3\]$/);
+    expect(text.stdout).toContain('Sources :');
+  });
+});
