@@ -23,7 +23,7 @@ let storedTexts: string[];
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** Quotes as displayed: Markdown escapes and zero-width spaces removed, "[…]" cuts split into parts. */
 function displayedQuotes(content: string): string[] {
-  return [...content.matchAll(/^« (.*) » (?:\[\d+\])+$/gm)].flatMap((m) =>
+  return [...content.matchAll(/^« (.*) » (?:\[\d+\])+ — \*[^*]+\*$/gm)].flatMap((m) =>
     m[1]!
       .replace(/\\([\\*_~`|])/g, '$1')
       .replaceAll('\u200b', '')

@@ -91,7 +91,7 @@ describe('a very long answer', () => {
     expect(all.length).toBeGreaterThan(1);
     const text = all.map((r) => messagePayload(r).content as string).join('\n');
     for (let n = 1; n <= expected.sources; n++) expect(text).toContain(`[${n}] **`);
-    expect(text.match(/^« .* » (\[\d+\])+$/gm)).toHaveLength(expected.quotes);
+    expect(text.match(/^« .* » (\[\d+\])+ — \*[^*]+\*$/gm)).toHaveLength(expected.quotes);
     expect(text).toContain('[…]'); // quotes were shortened, at word boundaries, to fit
     for (const r of all) expect(messagePayload(r).content.length).toBeLessThanOrEqual(2000);
     console.info(`/ask long answer: ${all.length} messages of ${all.map((r) => messagePayload(r).content.length).join(', ')} characters`);
@@ -112,7 +112,7 @@ describe('a very long answer', () => {
     expect(sent.at(-1)!.at).toBeGreaterThanOrEqual(sources.at);
     expectWithinLimits(sent);
     const text = sent.map((r) => messagePayload(r).content as string).join('\n');
-    expect(text.match(/^« .* » (\[\d+\])+$/gm)).toHaveLength(expected.quotes);
+    expect(text.match(/^« .* » (\[\d+\])+ — \*[^*]+\*$/gm)).toHaveLength(expected.quotes);
     for (let n = 1; n <= expected.sources; n++) expect(text).toContain(`[${n}] **`);
   });
 
