@@ -36,7 +36,7 @@ const FAILURES: Samples<FailureReason> = {
   'invalid-url': [{ code: 'invalid-url' }],
   'unsupported-scheme': [{ code: 'unsupported-scheme', scheme: 'ftp' }],
   'credentials-in-url': [{ code: 'credentials-in-url' }],
-  'private-address': (['loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast', 'reserved', 'ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo', 'unparseable'] as const).flatMap((range) => [
+  'private-address': (['loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast', 'reserved', 'ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo', 'ipv4Compatible', 'notGlobalUnicast', 'unparseable'] as const).flatMap((range) => [
     { code: 'private-address' as const, host: '10.0.0.7', address: '10.0.0.7', range },
     { code: 'private-address' as const, host: 'intranet.exemple.fr', address: '10.0.0.7', range },
   ]),

@@ -132,6 +132,8 @@ const RANGES: Record<RefusedRange, string> = {
   rfc6145: 'IPv4-translated',
   '6to4': '6to4 (IPv4-embedding)',
   teredo: 'Teredo (IPv4-embedding)',
+  ipv4Compatible: 'IPv4-compatible IPv6',
+  notGlobalUnicast: 'non-global IPv6',
   unparseable: 'unparseable',
 };
 

@@ -152,6 +152,8 @@ const RANGES: Record<RefusedRange, string> = {
   rfc6145: 'IPv4 traduite',
   '6to4': '6to4 (IPv4 incorporée)',
   teredo: 'Teredo (IPv4 incorporée)',
+  ipv4Compatible: 'IPv6 compatible IPv4',
+  notGlobalUnicast: 'IPv6 non publique (hors 2000::/3)',
   unparseable: 'illisible',
 };
 

@@ -20,6 +20,10 @@ export type RefusedRange =
   | 'rfc6145'
   | '6to4'
   | 'teredo'
+  /** ::a.b.c.d (::/96), deprecated IPv4-compatible IPv6. */
+  | 'ipv4Compatible'
+  /** Any other IPv6 address outside global unicast 2000::/3. */
+  | 'notGlobalUnicast'
   | 'unparseable';
 
 export type FetchReason =
