@@ -73,6 +73,8 @@ export function describeFailure(reason: FailureReason): string {
       return `the answer is larger than ${size(reason.limit)} (FETCH_MAX_BYTES)`;
     case 'not-modified-unconditional':
       return 'the server answered 304 Not Modified to an unconditional request';
+    case 'robots-disallowed':
+      return `${reason.host}'s robots.txt disallows ${reason.path} for the bot`;
     case 'unknown-charset':
       return `unknown character encoding "${reason.label}"`;
     case 'undecodable':

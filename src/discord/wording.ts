@@ -80,6 +80,8 @@ export function describeFailure(reason: FailureReason): string {
       return `la réponse dépasse ${size(reason.limit)} (FETCH_MAX_BYTES)`;
     case 'not-modified-unconditional':
       return 'le serveur a répondu 304 (inchangé) à une requête sans condition';
+    case 'robots-disallowed':
+      return `le fichier robots.txt de ${reason.host} interdit au bot de lire ${reason.path}`;
 
     // Decoding and extraction
     case 'unknown-charset':
