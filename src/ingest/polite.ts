@@ -17,6 +17,8 @@ export interface PoliteOptions {
 
 export class PoliteFetcher {
   private readonly robots = new Map<string, { rules: RobotsRules; fetchedAt: number }>();
+  /** robots.txt being fetched, so pages of one site waiting for it share one request. */
+  private readonly pendingRobots = new Map<string, Promise<RobotsRules>>();
   /** Per host: when the last request ended, and the queue of requests waiting for it. */
   private readonly hosts = new Map<string, { tail: Promise<void>; lastEnd: number }>();
   private readonly now: () => number;
@@ -43,9 +45,18 @@ export class PoliteFetcher {
     return this.queued(parseHttpUrl(request.url).host, () => safeFetch(request, this.settings));
   }
 
-  private async rulesFor(url: URL): Promise<RobotsRules> {
+  private rulesFor(url: URL): Promise<RobotsRules> {
     const cached = this.robots.get(url.origin);
-    if (cached && this.now() - cached.fetchedAt < ROBOTS_TTL_MS) return cached.rules;
+    if (cached && this.now() - cached.fetchedAt < ROBOTS_TTL_MS) return Promise.resolve(cached.rules);
+    let pending = this.pendingRobots.get(url.origin);
+    if (!pending) {
+      pending = this.fetchRules(url).finally(() => this.pendingRobots.delete(url.origin));
+      this.pendingRobots.set(url.origin, pending);
+    }
+    return pending;
+  }
+
+  private async fetchRules(url: URL): Promise<RobotsRules> {
     let rules: RobotsRules;
     try {
       const fetched = await this.queued(url.host, () => safeFetch({ url: `${url.origin}/robots.txt`, accept: ROBOTS_TYPES }, this.settings));
