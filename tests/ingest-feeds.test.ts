@@ -13,7 +13,8 @@ import { DEFAULT_USER_AGENT, type IngestSettings } from '../src/ingest/config.ts
 import { closeFetchAgents } from '../src/ingest/fetch.ts';
 import { FeedError, FeedService, MAX_ITEM_ATTEMPTS } from '../src/ingest/feeds/service.ts';
 import { FeedStore } from '../src/ingest/feeds/store.ts';
-import { articlePage, atomFeed, BREST, LOUVRE, rssFeed, SNCF, VENDANGES, type FeedItem, type TestArticle } from './support/http-pages.ts';
+import { parseRobots, robotsAllows, userAgentToken } from '../src/ingest/robots.ts';
+import { articlePage, atomFeed, BREST, CAFE, LOUVRE, rssFeed, SNCF, VENDANGES, type FeedItem, type TestArticle } from './support/http-pages.ts';
 import { body, cached, startServer, type TestServer } from './support/http-server.ts';
 import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
 
@@ -369,6 +370,85 @@ describe('following a feed', () => {
     await new Promise((r) => setTimeout(r, 2 * TICK_MS));
     expect(ticks).toBe(ticksAtStop);
     expect(server.hits('/rss.xml')).toBe(hits);
+  });
+});
+
+describe('politeness towards the sites feeds point at', () => {
+  const ROBOTS = ['# the bot has its own group: the "*" one does not apply to it', 'User-agent: *', 'Disallow: /', '', 'User-agent: depechebot', 'Disallow: /prive/', 'Allow: /prive/public-$', ''].join('\n');
+  const feedOf = (path: string, articles: TestArticle[]) => server.route(path, body(rssFeed('Ouest Matin', server.origin, articles.map(itemOf)), 'application/rss+xml; charset=utf-8'));
+
+  it('never fetches a page robots.txt disallows for its user agent token, and says why; reads robots.txt once a day', async () => {
+    server.route('/robots.txt', body(ROBOTS, 'text/plain; charset=utf-8'));
+    const secret = { ...SNCF, slug: '../prive/sncf-interne' };
+    const open1 = { ...BREST, slug: 'brest-public' };
+    servePage(secret);
+    servePage(open1);
+    feedOf('/polite.xml', [secret, open1]);
+    const robotsBefore = server.hits('/robots.txt');
+    const service = open();
+    await service.addFeed(server.url('/polite.xml'));
+    const first = await service.poll();
+    const byPath = Object.fromEntries(first.pages.map((p) => [new URL(p.url).pathname, p]));
+    expect(byPath['/prive/sncf-interne']).toMatchObject({ status: 'failed', reason: { code: 'robots-disallowed', host: new URL(server.origin).host, path: '/prive/sncf-interne' }, transient: false });
+    expect(byPath['/articles/brest-public']?.status).toBe('added');
+    expect(server.hits('/prive/sncf-interne')).toBe(0);
+    expect(server.hits('/robots.txt') - robotsBefore).toBe(1);
+
+    // A new item an hour later: robots.txt is not asked again; a day later it is.
+    const later = { ...VENDANGES, slug: 'vendanges-public' };
+    servePage(later);
+    feedOf('/polite.xml', [secret, open1, later]);
+    clock += 60 * MINUTE;
+    await service.poll({ all: true });
+    expect(server.hits('/robots.txt') - robotsBefore).toBe(1);
+    const dayAfter = { ...LOUVRE, slug: 'louvre-public' };
+    servePage(dayAfter);
+    feedOf('/polite.xml', [secret, open1, later, dayAfter]);
+    clock += 24 * 60 * MINUTE;
+    const third = await service.poll({ all: true });
+    expect(third.pages.map((p) => p.status)).toEqual(['added']);
+    expect(server.hits('/robots.txt') - robotsBefore).toBe(2);
+  });
+
+  it('reads robots.txt as crawlers do: the group of its product token, longest rule first, Allow on a tie, * and $', () => {
+    const rules = parseRobots(ROBOTS + ['User-agent: OtherBot', 'User-agent: DepecheBot', 'Disallow: /*.pdf$', 'Allow: /prive/ouvert', 'Disallow: /prive/ouvert'].join('\n'));
+    const token = userAgentToken(DEFAULT_USER_AGENT);
+    expect(token).toBe('depechebot');
+    expect(robotsAllows(rules, token, '/articles/x')).toBe(true);
+    expect(robotsAllows(rules, token, '/prive/x')).toBe(false);
+    expect(robotsAllows(rules, token, '/prive/public-')).toBe(true);
+    expect(robotsAllows(rules, token, '/prive/public-x')).toBe(false);
+    expect(robotsAllows(rules, token, '/prive/ouvert')).toBe(true);
+    expect(robotsAllows(rules, token, '/doc/a.pdf')).toBe(false);
+    expect(robotsAllows(rules, token, '/doc/a.pdf?x=1')).toBe(true);
+    expect(robotsAllows(rules, 'otherbot', '/doc/a.pdf')).toBe(false);
+    expect(robotsAllows(rules, 'somebot', '/articles/x')).toBe(false);
+  });
+
+  it('fetches one page at a time per host, FETCH_HOST_DELAY_MS apart (as the server saw them)', async () => {
+    const DELAY = 250;
+    const events: { what: 'start' | 'end'; path: string; at: number }[] = [];
+    const pages = [SNCF, BREST, CAFE].map((a) => ({ ...a, slug: `lent-${a.slug}` }));
+    for (const a of pages) {
+      const html = articlePage(a, { canonical: canonicalOf(a) });
+      server.route(`/articles/${a.slug}`, async (req, res) => {
+        events.push({ what: 'start', path: req.url!, at: performance.now() });
+        // A slow answer: concurrent requests would overlap here.
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        events.push({ what: 'end', path: req.url!, at: performance.now() });
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      });
+    }
+    feedOf('/lent.xml', pages);
+    const service = open({ ...SETTINGS, fetch: { ...SETTINGS.fetch, hostDelayMs: DELAY } });
+    await service.addFeed(server.url('/lent.xml'));
+    const report = await service.poll();
+    expect(report.pages.map((p) => p.status)).toEqual(['added', 'added', 'added']);
+    expect(events.map((e) => e.what)).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
+    for (let i = 2; i < events.length; i += 2) {
+      expect(events[i]!.path).not.toBe(events[i - 2]!.path);
+      expect(events[i]!.at - events[i - 1]!.at, `pause before ${events[i]!.path}`).toBeGreaterThanOrEqual(DELAY - 5);
+    }
   });
 });
 

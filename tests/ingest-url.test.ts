@@ -12,7 +12,7 @@ import { parseArticle } from '../src/core/article.ts';
 import { DEFAULT_USER_AGENT, type FetchSettings } from '../src/ingest/config.ts';
 import type { FailureReason } from '../src/ingest/failure.ts';
 import { gzipSync } from 'node:zlib';
-import { addressRefusal, closeFetchAgents, guardedLookup, safeFetch, HTML_TYPES } from '../src/ingest/fetch.ts';
+import { addressRefusal, closeFetchAgents, guardedConnector, guardedLookup, safeFetch, HTML_TYPES } from '../src/ingest/fetch.ts';
 import { addArticleFromUrl, escapeMarkdown, fileNameFor, type PageOutcome } from '../src/ingest/url.ts';
 import { articlePage, BREST, CAFE, homePage, paywallPage, SNCF, type TestArticle } from './support/http-pages.ts';
 import { body, redirect, startServer, type TestServer } from './support/http-server.ts';
@@ -270,6 +270,45 @@ describe('address policy', () => {
       expect(addressRefusal(address), address).not.toBeNull();
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(addressRefusal(address), address).toBeNull();
+  });
+
+  it('refuses IPv4-compatible IPv6 (::/96) and every IPv6 address outside global unicast 2000::/3, as URLs write them', async () => {
+    for (const [url, range] of [
+      ['http://[::127.0.0.1]/', 'ipv4Compatible'],
+      ['http://[::10.0.0.1]/', 'ipv4Compatible'],
+      ['http://[::169.254.169.254]/latest/meta-data/', 'ipv4Compatible'],
+      ['http://[4000::1]/', 'notGlobalUnicast'],
+      ['http://[100::1]/', 'reserved'],
+    ] as const) {
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      expect(addressRefusal(host), url).toMatchObject({ code: 'private-address', range });
+      const outcome = await addArticleFromUrl(app, url, { ...SETTINGS, allowHosts: [] });
+      expectFailed(outcome, { code: 'private-address', range });
+    }
+    expect(addressRefusal('2a01:e0a:1::1')).toBeNull();
+  });
+
+  it('checks a literal address at connect time too (Node does no lookup for it), unless allowed', async () => {
+    const connections: string[] = [];
+    const listener = (s: import('node:net').Socket) => connections.push(String(s.remotePort));
+    const { createServer } = await import('node:net');
+    const probe = createServer(listener);
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const probePort = (probe.address() as import('node:net').AddressInfo).port;
+    const at = (allowHosts: string[]) =>
+      new Promise<{ error: Error | null }>((resolve) =>
+        guardedConnector({ allowHosts, timeoutMs: 1000 })({ hostname: '127.0.0.1', host: '127.0.0.1', protocol: 'http:', port: String(probePort), servername: undefined } as never, (error, socket) => {
+          socket?.destroy();
+          resolve({ error });
+        }),
+      );
+    const refused = await at([]);
+    expect(refused.error).toMatchObject({ reason: { code: 'private-address', address: '127.0.0.1', range: 'loopback' } });
+    expect(connections).toEqual([]);
+    const allowed = await at(['127.0.0.1']);
+    expect(allowed.error).toBeNull();
+    await new Promise<void>((r) => probe.close(() => r()));
+    expect(connections.length).toBe(1);
   });
 });
 

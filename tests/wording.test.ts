@@ -36,7 +36,7 @@ const FAILURES: Samples<FailureReason> = {
   'invalid-url': [{ code: 'invalid-url' }],
   'unsupported-scheme': [{ code: 'unsupported-scheme', scheme: 'ftp' }],
   'credentials-in-url': [{ code: 'credentials-in-url' }],
-  'private-address': (['loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast', 'reserved', 'ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo', 'unparseable'] as const).flatMap((range) => [
+  'private-address': (['loopback', 'private', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast', 'reserved', 'ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo', 'ipv4Compatible', 'notGlobalUnicast', 'unparseable'] as const).flatMap((range) => [
     { code: 'private-address' as const, host: '10.0.0.7', address: '10.0.0.7', range },
     { code: 'private-address' as const, host: 'intranet.exemple.fr', address: '10.0.0.7', range },
   ]),
@@ -54,6 +54,7 @@ const FAILURES: Samples<FailureReason> = {
   ],
   'response-too-large': [{ code: 'response-too-large', limit: 5 * 1024 * 1024 }, { code: 'response-too-large', limit: 200_000 }],
   'not-modified-unconditional': [{ code: 'not-modified-unconditional' }],
+  'robots-disallowed': [{ code: 'robots-disallowed', host: 'www.exemple.fr', path: '/prive/article.html' }],
   'unknown-charset': [{ code: 'unknown-charset', label: 'x-inconnu' }],
   undecodable: [{ code: 'undecodable', encoding: 'shift_jis' }],
   'no-article-text': [{ code: 'no-article-text', chars: 0 }, { code: 'no-article-text', chars: 120 }],

@@ -73,6 +73,8 @@ export function describeFailure(reason: FailureReason): string {
       return `the answer is larger than ${size(reason.limit)} (FETCH_MAX_BYTES)`;
     case 'not-modified-unconditional':
       return 'the server answered 304 Not Modified to an unconditional request';
+    case 'robots-disallowed':
+      return `${reason.host}'s robots.txt disallows ${reason.path} for the bot`;
     case 'unknown-charset':
       return `unknown character encoding "${reason.label}"`;
     case 'undecodable':
@@ -132,6 +134,8 @@ const RANGES: Record<RefusedRange, string> = {
   rfc6145: 'IPv4-translated',
   '6to4': '6to4 (IPv4-embedding)',
   teredo: 'Teredo (IPv4-embedding)',
+  ipv4Compatible: 'IPv4-compatible IPv6',
+  notGlobalUnicast: 'non-global IPv6',
   unparseable: 'unparseable',
 };
 

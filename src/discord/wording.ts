@@ -80,6 +80,8 @@ export function describeFailure(reason: FailureReason): string {
       return `la réponse dépasse ${size(reason.limit)} (FETCH_MAX_BYTES)`;
     case 'not-modified-unconditional':
       return 'le serveur a répondu 304 (inchangé) à une requête sans condition';
+    case 'robots-disallowed':
+      return `le fichier robots.txt de ${reason.host} interdit au bot de lire ${reason.path}`;
 
     // Decoding and extraction
     case 'unknown-charset':
@@ -152,6 +154,8 @@ const RANGES: Record<RefusedRange, string> = {
   rfc6145: 'IPv4 traduite',
   '6to4': '6to4 (IPv4 incorporée)',
   teredo: 'Teredo (IPv4 incorporée)',
+  ipv4Compatible: 'IPv6 compatible IPv4',
+  notGlobalUnicast: 'IPv6 non publique (hors 2000::/3)',
   unparseable: 'illisible',
 };
 

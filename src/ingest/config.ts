@@ -10,6 +10,8 @@ export interface FetchSettings {
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /** Pause between two requests to one host when following feeds (one request at a time per host). */
+  hostDelayMs?: number;
 }
 
 export interface FeedSettings {
@@ -36,6 +38,7 @@ export function loadIngestSettings(env: Env): IngestSettings {
       maxBytes: read.int('FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxRedirects: read.int('FETCH_MAX_REDIRECTS', 5, 0, 20),
       userAgent: read.str('FETCH_USER_AGENT') ?? DEFAULT_USER_AGENT,
+      hostDelayMs: read.int('FETCH_HOST_DELAY_MS', 1000, 0, 60_000),
     },
     feeds: {
       pollMinutes: read.num('FEED_POLL_MINUTES', 30, 0.05, 24 * 60),

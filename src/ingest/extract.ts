@@ -44,7 +44,12 @@ const BLOCKS = new Set([
 ]);
 const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'BUTTON', 'FORM', 'INPUT', 'SELECT', 'TEXTAREA', 'FIGCAPTION', 'IMG', 'VIDEO', 'AUDIO']);
 
-export function extractArticle(html: string, pageUrl: string): ExtractedArticle {
+export interface ExtractOptions {
+  /** Remove ad slots before Readability runs (default true; false only to measure what it brings). */
+  removeAds?: boolean;
+}
+
+export function extractArticle(html: string, pageUrl: string, options: ExtractOptions = {}): ExtractedArticle {
   const virtualConsole = new VirtualConsole(); // jsdom's CSS and parse warnings are not ours to print
   const dom = new JSDOM(html, { url: pageUrl, contentType: 'text/html', virtualConsole });
   try {
@@ -53,20 +58,34 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
     const meta = (selector: string): string | null => clean(doc.querySelector(selector)?.getAttribute('content'));
     const canonicalUrl = canonical(doc, pageUrl, jsonLd);
     const paywalled = jsonLd.some((o) => o.isAccessibleForFree === false || o.isAccessibleForFree === 'False' || o.isAccessibleForFree === 'false');
-    const lang = clean(doc.documentElement.getAttribute('lang')) ?? meta('meta[property="og:locale"]') ?? text(jsonLd.find((o) => o.inLanguage)?.inLanguage);
-    const metaTitle = meta('meta[property="og:title"]') ?? text(jsonLd.find((o) => o.headline)?.headline);
-    const source = meta('meta[property="og:site_name"]') ?? publisherName(jsonLd);
+    const attr = (selector: string, name: string): string | null => clean(doc.querySelector(selector)?.getAttribute(name));
+    // Metadata before <html lang>: templates often leave lang="en" on pages in French.
+    const lang =
+      text(jsonLd.find((o) => typeof o.inLanguage === 'string')?.inLanguage) ??
+      attr('[itemprop="inLanguage"]', 'content') ??
+      meta('meta[property="og:locale"]') ??
+      meta('meta[http-equiv="content-language" i]') ??
+      meta('meta[name="language" i]') ??
+      meta('meta[name="dc.language" i]') ??
+      meta('meta[property="dc:language" i]') ??
+      meta('meta[name="dcterms.language" i]') ??
+      clean(doc.documentElement.getAttribute('lang'));
+    const headline = text(jsonLd.find((o) => typeof o.headline === 'string')?.headline);
+    const ogTitle = meta('meta[property="og:title"]');
+    const siteName = meta('meta[property="og:site_name"]');
+    // og:site_name is sometimes only the domain ("tdg.ch/"): the publisher's name says it better.
+    const source =
+      (siteName && !/^[\w.-]+\.[a-z]{2,}\/?$/i.test(siteName) ? siteName : null) ??
+      publisherName(jsonLd) ??
+      siteName ??
+      microdataName(doc) ??
+      meta('meta[name="application-name"]');
     const author = authorOf(jsonLd) ?? meta('meta[name="author"]') ?? notUrl(meta('meta[property="article:author"]'));
-    const published =
-      isoDate(meta('meta[property="article:published_time"]')) ??
-      isoDate(text(jsonLd.find((o) => o.datePublished)?.datePublished)) ??
-      isoDate(meta('meta[name="date"]') ?? meta('meta[name="pubdate"]') ?? meta('meta[name="dc.date"]') ?? meta('meta[itemprop="datePublished"]')) ??
-      isoDate(clean((doc.querySelector('article time[datetime]') ?? doc.querySelector('time[datetime]'))?.getAttribute('datetime')));
-
-    removeAds(doc);
+    const published = publishedDate(doc, jsonLd, meta);
+    if (options.removeAds !== false) removeAds(doc);
     const reader = new Readability<Node>(doc, { serializer: (node) => node, charThreshold: 300 });
     const parsed = reader.parse();
-    const body = parsed?.content ? toText(parsed.content) : '';
+    const body = parsed?.content ? withoutCaptions(toText(parsed.content)) : '';
     const words = (parsed?.textContent ?? '') + ' ' + body;
     if (body.length < MIN_ARTICLE_CHARS) {
       if (paywalled || PAYWALL_WORDS.test(words) || PAYWALL_WORDS.test(doc.body?.textContent ?? '')) {
@@ -78,7 +97,10 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
       throw new ExtractError({ code: 'paywalled', chars: body.length });
     }
     return {
-      title: metaTitle ?? clean(parsed?.title) ?? clean(doc.title),
+      title: bestTitle(
+        [headline, ogTitle, clean(parsed?.title), clean(doc.querySelector('h1')?.textContent), clean(doc.title)],
+        [source, clean(parsed?.siteName), meta('meta[name="application-name"]'), publisherName(jsonLd), author, new URL(pageUrl).hostname],
+      ),
       source: source ?? clean(parsed?.siteName),
       author: author ?? clean(parsed?.byline),
       published: published ?? isoDate(clean(parsed?.publishedTime)),
@@ -95,10 +117,101 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
 const AD_TOKEN = /^(?:pub|ads?|advert|advertisement|publicite|sponsor(?:ed)?|outbrain|taboola|teads|dfp)$|^(?:ads?|pub|advert)[-_]|[-_](?:ads?|pub|advert)$/i;
 
 function removeAds(doc: Document): void {
+  const total = textLength(doc.body);
   for (const el of Array.from(doc.body?.querySelectorAll('[class], [id]') ?? [])) {
+    if (!el.isConnected) continue;
     const tokens = [...Array.from(el.classList), el.id].filter(Boolean);
-    if (tokens.some((t) => AD_TOKEN.test(t))) el.remove();
+    if (!tokens.some((t) => AD_TOKEN.test(t))) continue;
+    // A wrapper named like an ad slot (<div id="ad-portal"> around a whole page) is not an ad.
+    if (textLength(el) * 2 > total) continue;
+    el.remove();
   }
+}
+
+function textLength(el: Element | null | undefined): number {
+  return (el?.textContent ?? '').replace(/\s+/g, '').length;
+}
+
+/**
+ * Paragraphs that are page furniture, not prose: a lone "Photo" or credit line at the top (a caption
+ * Readability kept), and links that only skip past an ad. Whole paragraphs go; the others stay verbatim.
+ */
+const CAPTION = /^(?:photos?|vid[ée]os?|images?|illustration|infographie|diaporama|(?:cr[ée]dits?\s+photos?|photo\s*:|©|\(c\)|copyright)\b.*|\(?(?:afp|reuters|ap|maxppp|getty images|ip3)\)?)$/i;
+const SKIP_LINK = /^(?:continue reading the main story|advertisement|publicit[ée]|lire la suite ci-dessous|la suite après cette publicité|article continues below)$/i;
+
+function withoutCaptions(body: string): string {
+  const paragraphs = body.split('\n\n');
+  let start = 0;
+  while (start < paragraphs.length - 1 && isCaption(paragraphs[start]!)) start++;
+  return paragraphs.slice(start).filter((p) => !SKIP_LINK.test(p)).join('\n\n');
+}
+
+function isCaption(p: string): boolean {
+  return p.length <= 80 && !/[.!?…»"”]$/.test(p) && CAPTION.test(p);
+}
+
+/** The title the page gives, without the outlet's name glued on; the cleanest of its sources. */
+function bestTitle(candidates: (string | null)[], names: (string | null)[]): string | null {
+  const keys = names.filter((n): n is string => !!n).map(nameKey).filter((k) => k.length >= 2);
+  const stripped = candidates.filter((c): c is string => !!c).map((c) => stripSuffix(c, keys));
+  const [first] = stripped;
+  if (first === undefined) return null;
+  // "Headline | Something" when another source gives just "Headline": take the shorter one.
+  const shorter = stripped.find((c) => c !== first && c.length >= 10 && new RegExp(`^${escapeRe(c)}\\s+[-|–—:·]\\s+\\S`).test(first));
+  return shorter ?? first;
+}
+
+function stripSuffix(title: string, keys: string[]): string {
+  const m = /^(.{10,}?)\s+[-|–—:·]\s+([^-|–—·]{2,80})$/.exec(title);
+  if (!m) return title;
+  const tail = nameKey(m[2]!);
+  return keys.some((k) => k === tail || (tail.length >= 3 && (k.startsWith(tail) || tail.startsWith(k)))) ? m[1]!.trim() : title;
+}
+
+/** "Le Monde.fr", "lemonde.fr", "www.lemonde.fr" → "lemonde". */
+function nameKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/\.(?:fr|com|co\.uk|net|org|ch|be|ca|eu|info|tn)\/?$/, '')
+    .replace(/^the\s+/, '')
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The publication date, from every place pages state it (the first that parses wins). */
+function publishedDate(doc: Document, jsonLd: JsonLdObject[], meta: (selector: string) => string | null): string | null {
+  const parsely = (): string | null => {
+    try {
+      return text((JSON.parse(meta('meta[name="parsely-page"]') ?? 'null') as JsonLdObject | null)?.pub_date);
+    } catch {
+      return null;
+    }
+  };
+  const sources: (() => string | null)[] = [
+    () => meta('meta[property="article:published_time"]'),
+    () => text(jsonLd.find((o) => typeof o.datePublished === 'string')?.datePublished),
+    () => meta('meta[property="article:published"]'),
+    () => meta('meta[property="og:published_time"]'),
+    () => clean(doc.querySelector('[itemprop="datePublished"]')?.getAttribute('content') ?? doc.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime')),
+    () => meta('meta[name="parsely-pub-date"]'),
+    parsely,
+    () => meta('meta[name="sailthru.date"]'),
+    () => meta('meta[name="date" i]') ?? meta('meta[name="pubdate" i]') ?? meta('meta[name="publishdate" i]') ?? meta('meta[name="publish-date" i]'),
+    () => meta('meta[name="dc.date.issued" i]') ?? meta('meta[name="dcterms.issued" i]') ?? meta('meta[name="dc.date" i]') ?? meta('meta[name="dcterms.created" i]') ?? meta('meta[name="dcterms.date" i]'),
+    () => clean((doc.querySelector('article time[datetime]') ?? doc.querySelector('time[datetime]'))?.getAttribute('datetime')),
+  ];
+  for (const source of sources) {
+    const date = isoDate(source());
+    if (date) return date;
+  }
+  return null;
 }
 
 /** Readability's article DOM → paragraphs of plain text, one blank line between blocks. */
@@ -163,6 +276,12 @@ function publisherName(jsonLd: JsonLdObject[]): string | null {
   return null;
 }
 
+/** The publisher's name in schema.org microdata (itemprop="publisher" or "sourceOrganization"). */
+function microdataName(doc: Document): string | null {
+  const el = doc.querySelector('[itemprop~="publisher"] [itemprop="name"], [itemprop~="sourceOrganization"] [itemprop="name"]');
+  return el ? clean(el.getAttribute('content') ?? el.textContent) : null;
+}
+
 function authorOf(jsonLd: JsonLdObject[]): string | null {
   for (const o of jsonLd) {
     if (!o.author) continue;
@@ -213,9 +332,14 @@ function isoDate(value: string | null | undefined): string | null {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
 
+/** ISO 639-2 codes pages write (Dublin Core: "ISO639-2 fre") → the two-letter subtag. */
+const THREE_LETTER: Record<string, string> = { fre: 'fr', fra: 'fr', eng: 'en', ger: 'de', deu: 'de', spa: 'es', ita: 'it', por: 'pt', dut: 'nl', nld: 'nl' };
+
 function primaryLanguage(value: string | null): string | null {
-  const m = /^([a-z]{2,3})(?:[-_]|$)/i.exec(value ?? '');
-  return m ? m[1]!.toLowerCase() : null;
+  const m = /^([a-z]{2,3})(?:[-_]|$)/i.exec((value ?? '').replace(/^ISO\s*639-\d\s+/i, '').trim());
+  if (!m) return null;
+  const code = m[1]!.toLowerCase();
+  return code.length === 3 ? (THREE_LETTER[code] ?? code) : code;
 }
 
 function text(value: unknown): string | null {

@@ -20,6 +20,10 @@ export type RefusedRange =
   | 'rfc6145'
   | '6to4'
   | 'teredo'
+  /** ::a.b.c.d (::/96), deprecated IPv4-compatible IPv6. */
+  | 'ipv4Compatible'
+  /** Any other IPv6 address outside global unicast 2000::/3. */
+  | 'notGlobalUnicast'
   | 'unparseable';
 
 export type FetchReason =
@@ -40,7 +44,9 @@ export type FetchReason =
   | { code: 'content-type'; got: string | null; expected: string[] }
   | { code: 'response-too-large'; limit: number }
   /** A 304 to a request that had no validators to send. */
-  | { code: 'not-modified-unconditional' };
+  | { code: 'not-modified-unconditional' }
+  /** The site's robots.txt disallows `path` for the bot's user agent: never fetched. */
+  | { code: 'robots-disallowed'; host: string; path: string };
 
 export type DecodeReason = { code: 'unknown-charset'; label: string } | { code: 'undecodable'; encoding: string };
 

@@ -9,7 +9,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { lookup as dnsLookupAsync } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch as undiciFetch, type Response } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch, type Response } from 'undici';
 import { reasonText } from '../core/failure.ts';
 import type { FetchSettings } from './config.ts';
 import type { FetchReason, RefusedRange } from './failure.ts';
@@ -83,7 +83,21 @@ export function refusedRange(address: string): RefusedRange | null {
   } catch {
     return 'unparseable';
   }
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // ::ffff:a.b.c.d is the IPv4 address a.b.c.d itself: judged as IPv4.
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    else {
+      // Only global unicast 2000::/3 is public. ipaddr.js calls "unicast" whatever it has no name
+      // for, e.g. the IPv4-compatible ::a.b.c.d (::/96) that reaches 127.0.0.1 or 169.254.169.254.
+      const first = v6.parts[0]!;
+      if (first >> 13 !== 0b001) {
+        const range = v6.range();
+        if (range !== 'unicast') return (KNOWN_RANGES as readonly string[]).includes(range) ? (range as RefusedRange) : 'reserved';
+        return v6.parts.slice(0, 6).every((p) => p === 0) ? 'ipv4Compatible' : 'notGlobalUnicast';
+      }
+    }
+  }
   const range = parsed.range();
   // Only ordinary public unicast: loopback, private, link-local, unique-local, carrier-grade NAT,
   // multicast, reserved and the IPv6 transition ranges that embed an IPv4 address are all refused.
@@ -101,7 +115,7 @@ export function hostAllowed(hostname: string, settings: Pick<FetchSettings, 'all
   return settings.allowHosts.includes(host);
 }
 
-class AddressRefused extends Error {
+export class AddressRefused extends Error {
   constructor(readonly reason: FetchReason) {
     super(reasonText(reason));
     this.name = 'AddressRefused';
@@ -148,13 +162,29 @@ export function guardedLookup(settings: Pick<FetchSettings, 'allowHosts'>): Look
   }) as unknown as LookupFunction;
 }
 
+/**
+ * The connector every request goes through. Node skips the DNS lookup for a literal address, so
+ * guardedLookup never sees one: the same check runs here on the host itself before connecting.
+ */
+export function guardedConnector(settings: Pick<FetchSettings, 'allowHosts' | 'timeoutMs'>): buildConnector.connector {
+  const connect = buildConnector({ lookup: guardedLookup(settings), timeout: settings.timeoutMs });
+  return (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !hostAllowed(host, settings)) {
+      const range = refusedRange(host);
+      if (range !== null) return callback(new AddressRefused({ code: 'private-address', host, address: host, range }), null);
+    }
+    return connect(options, callback);
+  };
+}
+
 const agents = new Map<string, Agent>();
 
 function agentFor(settings: FetchSettings): Agent {
   const key = settings.allowHosts.join(',');
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { lookup: guardedLookup(settings), timeout: settings.timeoutMs }, keepAliveTimeout: 1000 });
+    agent = new Agent({ connect: guardedConnector(settings), keepAliveTimeout: 1000 });
     agents.set(key, agent);
   }
   return agent;

@@ -14,7 +14,7 @@ import type { FetchSettings } from './config.ts';
 import { decodeBody, DecodeError } from './decode.ts';
 import { ExtractError, extractArticle, withoutTracking, type ExtractedArticle } from './extract.ts';
 import type { FailureReason } from './failure.ts';
-import { FetchError, HTML_TYPES, safeFetch } from './fetch.ts';
+import { FetchError, HTML_TYPES, safeFetch, type Fetched, type FetchRequest } from './fetch.ts';
 
 /** Kept here for callers that escaped text before the writer moved to core/front-matter.ts. */
 export { escapeMarkdown } from '../core/front-matter.ts';
@@ -66,8 +66,10 @@ export async function preparePage(
   settings: FetchSettings,
   depeche: Pick<Depeche, 'listArticles'>,
   feedDate: string | null = null,
+  /** How the page is fetched: feeds go through their PoliteFetcher (robots.txt, one request per host). */
+  fetchPage: (request: FetchRequest) => Promise<Fetched> = (request) => safeFetch(request, settings),
 ): Promise<PreparedPage> {
-  const fetched = await safeFetch({ url, accept: HTML_TYPES }, settings);
+  const fetched = await fetchPage({ url, accept: HTML_TYPES });
   const { text: html } = decodeBody(fetched.bytes, fetched.charset, 'html');
   const extracted = extractArticle(html, fetched.url);
   const article = extracted.published === null && feedDate !== null ? { ...extracted, published: feedDate } : extracted;

@@ -12,7 +12,8 @@ import type { IngestSettings } from '../config.ts';
 import { reasonText } from '../../core/failure.ts';
 import { decodeBody, DecodeError } from '../decode.ts';
 import type { FailureReason, FeedReason } from '../failure.ts';
-import { FEED_TYPES, FetchError, parseHttpUrl, safeFetch } from '../fetch.ts';
+import { FEED_TYPES, FetchError, parseHttpUrl } from '../fetch.ts';
+import { PoliteFetcher } from '../polite.ts';
 import { failureOf, preparePage, storePages, type PageOutcome, type PreparedPage } from '../url.ts';
 import { FeedParseError, parseFeedText, type FeedEntry, type ParsedFeed } from './parse.ts';
 import { FeedStore, type FeedRecord } from './store.ts';
@@ -68,6 +69,8 @@ export class FeedService {
   private stopped = true;
   private readonly log: Logger;
   private readonly now: () => number;
+  /** robots.txt and one request at a time per host, for feeds and their pages. */
+  private readonly polite: PoliteFetcher;
 
   private constructor(
     private readonly depeche: Depeche,
@@ -77,6 +80,7 @@ export class FeedService {
   ) {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.polite = new PoliteFetcher(settings.fetch, { now: this.now });
   }
 
   /** Opens the feed state beside the index (embeddings/feeds.db). */
@@ -179,7 +183,7 @@ export class FeedService {
 
   private async fetchFeed(url: string, feed: FeedRecord | null): Promise<{ parsed: ParsedFeed | null; etag: string | null; lastModified: string | null }> {
     try {
-      const fetched = await safeFetch({ url, accept: FEED_TYPES, etag: feed?.etag, lastModified: feed?.lastModified }, this.settings.fetch);
+      const fetched = await this.polite.fetch({ url, accept: FEED_TYPES, etag: feed?.etag, lastModified: feed?.lastModified });
       if (fetched.notModified) return { parsed: null, etag: fetched.etag ?? feed?.etag ?? null, lastModified: fetched.lastModified ?? feed?.lastModified ?? null };
       const { text } = decodeBody(fetched.bytes, fetched.charset, 'xml');
       return { parsed: parseFeedText(text, fetched.url), etag: fetched.etag, lastModified: fetched.lastModified };
@@ -264,7 +268,7 @@ export class FeedService {
         const w = work[next++]!;
         try {
           const feedDate = w.entry.published?.slice(0, 10) ?? null;
-          prepared.push({ work: w, page: await preparePage(w.entry.link, this.settings.fetch, this.depeche, feedDate) });
+          prepared.push({ work: w, page: await preparePage(w.entry.link, this.settings.fetch, this.depeche, feedDate, (r) => this.polite.fetchPage(r)) });
         } catch (error) {
           failures.push({ work: w, outcome: failureOf(w.entry.link, error) });
         }
