@@ -23,7 +23,25 @@ export function siblingModule(sourceName: string, base: string): URL {
 export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
   const load = `import(${JSON.stringify(entry.href)})`;
   const bootstrap = entry.pathname.endsWith('.ts') ? `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return ${load}; })` : load;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return new Worker(bootstrap, { execArgv: withoutPreloads(process.execArgv), ...options, eval: true });
+}
+
+/**
+ * The process's Node options less its preloads: a worker inherits `--import`/`--require`/`--loader`
+ * otherwise, and would run a test's instrumentation or tsx a second time inside the model thread.
+ */
+function withoutPreloads(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (/^--(import|require|loader|experimental-loader)$/.test(arg) || arg === '-r') {
+      i++; // and its value
+      continue;
+    }
+    if (/^--(import|require|loader|experimental-loader)=/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
 }
 
 let cachedApi: string | undefined;

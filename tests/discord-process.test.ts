@@ -188,7 +188,7 @@ describe('npm start', () => {
       const env = { DISCORD_TOKEN: double.token, DISCORD_APPLICATION_ID: double.applicationId, DISCORD_REST_API: double.restUrl };
       const guild = npmStart(baseEnv({ ...env, DISCORD_GUILD_ID: double.guildId }), 'register');
       expect((await guild.exit).code).toBe(0);
-      expect(guild.stdout.join('')).toBe('registered /ask, /sources, /admin in the server DISCORD_GUILD_ID (available at once)\n');
+      expect(guild.stdout.join('')).toBe('registered /ask, /sources, /timeline, /admin in the server DISCORD_GUILD_ID (available at once)\n');
       const commands = double.guildCommands.get(double.guildId)!;
       expect(commands.map((c) => c.name)).toEqual(['ask', 'sources', 'timeline', 'admin']);
       expect(commands.find((c) => c.name === 'admin')).toMatchObject({ default_member_permissions: '32', contexts: [0] });
