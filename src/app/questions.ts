@@ -229,7 +229,6 @@ export class Questions {
     return inWindow(r.snapshot.article(p.passage.articleId)?.published ?? null, r.period);
   }
 
-
   private queryEmbedder(): Promise<Embedder> {
     if (!this.embedder) {
       const loading = this.options.loadEmbedder();
