@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArticleError, articleIdFromPath } from '../core/article.ts';
 import type { ArticleReason } from '../core/failure.ts';
+import { COPY_THRESHOLD, findNearCopies, SHINGLE_WORDS, shingles } from '../core/near-duplicates.ts';
 import { analyze } from '../core/text/analyze.ts';
 import { chunkSentences } from '../core/text/chunk.ts';
 import { splitSentences } from '../core/text/sentences.ts';
@@ -20,6 +21,13 @@ import { storePaths } from './paths.ts';
 const PIPELINE_VERSION = 1;
 /** Vectors computed per embedder call; each batch is saved at once so a crash loses little work. */
 export const EMBED_CHUNK = 64;
+/**
+ * A copy's passage is indexed (it answers, citing the copy alone) only when less than this share of
+ * its shingles is in the original: its new introduction or an added paragraph, never the text both hold.
+ */
+const OWN_PASSAGE_MAX_SHARED = 0.5;
+/** What near-copy detection the stored copyOf values come from: another value means every article is compared again. */
+const COPY_DETECTION = `shingles=${SHINGLE_WORDS};jaccard>=${COPY_THRESHOLD};own-passages<${OWN_PASSAGE_MAX_SHARED}`;
 /** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
 const MAX_TOMBSTONE_SHARE = 0.25;
 
@@ -85,6 +93,8 @@ interface RunPlan {
   chunking: string;
   /** Cut every article again (full run, first run, other model or other passage settings). */
   recutAll: boolean;
+  /** The stored copyOf values were detected otherwise (or never): compare every article again. */
+  copiesStale: boolean;
   full: boolean;
   notes: ReindexNote[];
 }
@@ -99,6 +109,8 @@ interface CorpusChanges {
   touched: { id: string; fileMtime: number }[];
   failed: ArticleFailure[];
   removedIds: string[];
+  /** The articles stored before this run, by id (with their text). */
+  stored: Map<string, StoredArticle>;
 }
 
 /** Phase 3: which passages keep their label (and vector), which leave, which must be embedded. */
@@ -170,7 +182,9 @@ async function run(
 ): Promise<ReindexReport> {
   const started = performance.now();
   const plan = planRun(config, embedder, store, options);
-  const changes = await scanCorpus(config, store, plan, passageCutter(config, embedder), onProgress);
+  const cut = passageCutter(config, embedder);
+  const changes = await scanCorpus(config, store, plan, cut, onProgress);
+  relateCopies(changes, plan, cut);
   const passages = planPassages(store, changes, plan);
   const opened = openCurrentIndex(config, plan, passages);
   const report = (generation: number, indexed: number, rebuilt: boolean, e: Omit<Embedded, 'vectors'>) =>
@@ -178,6 +192,7 @@ async function run(
 
   if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !opened.rebuild) {
     store.touchArticles(changes.touched);
+    store.setCopyDetection(COPY_DETECTION);
     // A run killed after its commit left its clean-up undone: finish it.
     removeStaleIndexFiles(config.embeddingsDir, plan.manifest!.indexFile);
     store.pruneVectors(embedder.modelId, false);
@@ -206,7 +221,7 @@ function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataSt
   } else if (manifest && manifest.chunking !== chunking) {
     notes.push({ code: 'chunking-changed' });
   }
-  return { manifest, chunking, recutAll, full: options.full === true, notes };
+  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, notes };
 }
 
 /** Phases 1-2: which files are new, changed, unchanged, broken, gone; the new and changed ones are read and cut. */
@@ -214,7 +229,7 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [] };
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])) };
   const owners = new Map<string, string>();
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
@@ -292,7 +307,61 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
     indexedAt: now,
     // Only a first insert keeps it (the store never updates added_at): the day it entered the corpus.
     addedAt: now,
+    copyOf: null, // decided once every article of the run is known (relateCopies)
   };
+}
+
+/**
+ * Phase 2b: which articles are near-copies of an earlier one (the article that entered the corpus
+ * first is the original; same day: the earlier publication, then the path). Every article is
+ * compared when anything changed, so removing an original promotes its first copy and an edit that
+ * makes two texts differ separates them. A copy keeps its row (its own title, outlet, date, link)
+ * but only its own passages — what the original does not hold — are indexed: the shared text
+ * answers once, from the original, and is cited with its copies. Kept articles whose relation (or
+ * original) changed are re-cut; their unchanged passages keep their labels and vectors.
+ */
+function relateCopies(changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
+  if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !plan.copiesStale) return;
+  const prepared = new Map(changes.prepared.map((p) => [p.article.id, p]));
+  const articles = [...[...changes.keep].map((id) => changes.stored.get(id)!), ...changes.prepared.map((p) => p.article)].map((a) => ({
+    ...a,
+    // A changed article keeps the day it entered the corpus (the store never updates added_at).
+    addedAt: changes.stored.get(a.id)?.addedAt ?? a.addedAt,
+  }));
+  articles.sort((a, b) => compare(a.addedAt, b.addedAt) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path));
+  const copies = findNearCopies(articles);
+  const texts = new Map(articles.map((a) => [a.id, a.text]));
+  const originalShingles = new Map<string, Set<number>>();
+  const ownPassages = (article: StoredArticle, passages: StoredPassage[]): StoredPassage[] => {
+    if (article.copyOf === null) return passages;
+    let inOriginal = originalShingles.get(article.copyOf);
+    if (!inOriginal) originalShingles.set(article.copyOf, (inOriginal = shingles(texts.get(article.copyOf)!)));
+    return passages.filter((p) => {
+      const own = shingles(article.text.slice(p.start, p.end));
+      let shared = 0;
+      for (const s of own) if (inOriginal.has(s)) shared++;
+      return own.size > 0 && shared < OWN_PASSAGE_MAX_SHARED * own.size;
+    });
+  };
+  const changedOriginals = new Set(changes.prepared.map((p) => p.article.id));
+  for (const a of articles) {
+    const copyOf = copies.get(a.id)?.of ?? null;
+    const p = prepared.get(a.id);
+    if (p) {
+      p.article.copyOf = copyOf;
+      p.passages = ownPassages(p.article, p.passages);
+      continue;
+    }
+    const old = changes.stored.get(a.id)!;
+    if (old.copyOf === copyOf && (copyOf === null || !changedOriginals.has(copyOf))) continue;
+    const article = { ...old, copyOf };
+    changes.keep.delete(a.id);
+    changes.prepared.push({ article, passages: ownPassages(article, cut(article)), isNew: false });
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Phase 3: an unchanged passage of an edited article keeps its label (and its vector in the index). */
@@ -449,6 +518,7 @@ function commitGeneration(
     manifest,
     nextLabel: passages.nextLabel,
     report,
+    copyDetection: COPY_DETECTION,
   });
   store.touchArticles(changes.touched);
   failpoint('after-commit');

@@ -32,6 +32,11 @@ export interface StoredArticle extends Article {
    * publication date (`published` comes from the article itself, or stays null).
    */
   addedAt: string;
+  /**
+   * The earlier article this one is a near-copy of (the same dispatch republished), or null. A copy
+   * keeps its own file and metadata, but only its passages the original does not hold are indexed.
+   */
+  copyOf: string | null;
 }
 
 export interface StoredPassage extends Passage {
@@ -51,9 +56,11 @@ export interface Commit {
   manifest: Manifest;
   nextLabel: number;
   report: unknown;
+  /** How near-copies were detected (core/near-duplicates.ts settings) for the copyOf values written. */
+  copyDetection: string;
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** Article and passage metadata, the embedding cache and the manifest, in one SQLite file. */
 export class MetadataStore {
@@ -91,12 +98,14 @@ export class MetadataStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
     if (version > SCHEMA_VERSION) throw new Error(`metadata store schema ${version} is newer than this program (${SCHEMA_VERSION})`);
-    if (version === 1) {
+    if (version === 1 || version === 2) {
       // Schema 1 had no added_at: the last indexing time is the best record of it there is.
+      // Schema 2 had no copy_of: nothing is a copy until the next reindex detects copies (the
+      // detection settings are not recorded yet, so that reindex compares every article).
       this.db.exec(`
         BEGIN;
-        ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT '';
-        UPDATE articles SET added_at = indexed_at;
+        ${version === 1 ? "ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT ''; UPDATE articles SET added_at = indexed_at;" : ''}
+        ALTER TABLE articles ADD COLUMN copy_of TEXT;
         PRAGMA user_version = ${SCHEMA_VERSION};
         COMMIT;
       `);
@@ -115,7 +124,8 @@ export class MetadataStore {
         file_size INTEGER NOT NULL,
         file_mtime INTEGER NOT NULL,
         indexed_at TEXT NOT NULL,
-        added_at TEXT NOT NULL
+        added_at TEXT NOT NULL,
+        copy_of TEXT
       ) STRICT;
       CREATE TABLE IF NOT EXISTS passages (
         label INTEGER PRIMARY KEY,
@@ -149,6 +159,15 @@ export class MetadataStore {
 
   nextLabel(): number {
     return this.meta<number>('next_label') ?? 1;
+  }
+
+  /** The near-copy detection settings the stored copyOf values were computed with (null: never). */
+  copyDetection(): string | null {
+    return this.meta<string>('copy_detection');
+  }
+
+  setCopyDetection(key: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('copy_detection', JSON.stringify(key));
   }
 
   lastReport<T>(): T | null {
@@ -212,12 +231,12 @@ export class MetadataStore {
     const removeArticle = this.db.prepare('DELETE FROM articles WHERE id = ?');
     const removePassage = this.db.prepare('DELETE FROM passages WHERE label = ?');
     const upsertArticle = this.db.prepare(`
-      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at, added_at)
-      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt, @addedAt)
+      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at, added_at, copy_of)
+      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt, @addedAt, @copyOf)
       ON CONFLICT(id) DO UPDATE SET path = excluded.path, title = excluded.title, source = excluded.source,
         url = excluded.url, published = excluded.published, language = excluded.language, text = excluded.text,
         file_hash = excluded.file_hash, text_hash = excluded.text_hash, file_size = excluded.file_size,
-        file_mtime = excluded.file_mtime, indexed_at = excluded.indexed_at`);
+        file_mtime = excluded.file_mtime, indexed_at = excluded.indexed_at, copy_of = excluded.copy_of`);
     const addPassage = this.db.prepare(
       'INSERT INTO passages (label, article_id, ord, start, end, hash, terms) VALUES (@label, @articleId, @ord, @start, @end, @hash, @terms)',
     );
@@ -230,6 +249,7 @@ export class MetadataStore {
       setMeta.run('manifest', JSON.stringify(change.manifest));
       setMeta.run('next_label', JSON.stringify(change.nextLabel));
       setMeta.run('last_reindex', JSON.stringify(change.report));
+      setMeta.run('copy_detection', JSON.stringify(change.copyDetection));
     })();
   }
 
@@ -267,6 +287,7 @@ interface ArticleRow {
   file_mtime: number;
   indexed_at: string;
   added_at: string;
+  copy_of: string | null;
 }
 
 interface PassageRow {
@@ -295,6 +316,7 @@ function fromArticleRow(r: ArticleRow): StoredArticle {
     fileMtime: r.file_mtime,
     indexedAt: r.indexed_at,
     addedAt: r.added_at,
+    copyOf: r.copy_of,
   };
 }
 
