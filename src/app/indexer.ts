@@ -325,8 +325,9 @@ function relateCopies(changes: CorpusChanges, plan: RunPlan, cut: PassageCutter)
   const prepared = new Map(changes.prepared.map((p) => [p.article.id, p]));
   const articles = [...[...changes.keep].map((id) => changes.stored.get(id)!), ...changes.prepared.map((p) => p.article)].map((a) => ({
     ...a,
-    // A changed article keeps the day it entered the corpus (the store never updates added_at).
-    addedAt: changes.stored.get(a.id)?.addedAt ?? a.addedAt,
+    // A changed article keeps the day it entered the corpus (the store never updates added_at);
+    // articles new in this run entered together, after all others: publication date decides.
+    addedAt: changes.stored.get(a.id)?.addedAt ?? '\uffff',
   }));
   articles.sort((a, b) => compare(a.addedAt, b.addedAt) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path));
   const copies = findNearCopies(articles);
