@@ -5,9 +5,11 @@
  * original ([1][2]); a different article on the same event stays an article of its own.
  */
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import { reindex } from '../src/app/indexer.ts';
+import { storePaths } from '../src/app/paths.ts';
 import { IndexSnapshot } from '../src/app/snapshot.ts';
 import { toFrontMatterMarkdown } from '../src/core/front-matter.ts';
 import type { Answer } from '../src/core/types.ts';
@@ -219,5 +221,25 @@ describe('near-copies at ingestion', () => {
     const again = await index(ws);
     expect(again).toMatchObject({ added: 0, updated: 0, removed: 0, embedded: 0 });
     expect(IndexSnapshot.load(ws.config())!.summaries().find((a) => a.id === 'mali-courrier')?.copyOf).toBe('mali-afp');
+  });
+
+  it('upgrades a store from before copies (schema 2): the next reindex finds them with no file changed and nothing re-embedded', async () => {
+    const ws = workspace();
+    ws.write('mali-courrier.md', COPY_FILE);
+    await index(ws);
+    // Back to what schema 2 held: no copy_of column, no record of how copies were detected.
+    const db = new Database(storePaths(ws.config()).database);
+    db.exec(`ALTER TABLE articles DROP COLUMN copy_of; DELETE FROM meta WHERE key = 'copy_detection'; PRAGMA user_version = 2;`);
+    db.close();
+
+    const report = await index(ws);
+    expect(report).toMatchObject({ added: 0, removed: 0, embedded: 0 });
+    const snapshot = IndexSnapshot.load(ws.config())!;
+    expect(snapshot.summaries().map((a) => [a.id, a.copyOf ?? null])).toEqual([
+      ['mali-afp', null],
+      ['mali-courrier', 'mali-afp'],
+      ['mali-ms', null],
+    ]);
+    assertConsistent(ws.config());
   });
 });
