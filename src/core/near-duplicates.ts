@@ -24,11 +24,15 @@ export function words(text: string): string[] {
     .match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** The text's shingles, each hashed to 32 bits (FNV-1a); a text shorter than one shingle has none. */
+/** The text's shingles, each hashed to 32 bits (from its words' FNV-1a hashes); a text shorter than one shingle has none. */
 export function shingles(text: string, size = SHINGLE_WORDS): Set<number> {
-  const w = words(text);
+  const w = words(text).map(fnv1a);
   const out = new Set<number>();
-  for (let i = 0; i + size <= w.length; i++) out.add(fnv1a(w.slice(i, i + size).join(' ')));
+  for (let i = 0; i + size <= w.length; i++) {
+    let h = 0x811c9dc5;
+    for (let j = i; j < i + size; j++) h = Math.imul(h ^ w[j]!, 0x01000193) ^ (h >>> 15);
+    out.add(h >>> 0);
+  }
   return out;
 }
 
@@ -55,20 +59,34 @@ export function findNearCopies(texts: readonly { id: string; text: string }[], t
   const copies = new Map<string, NearCopy>();
   const originals: { id: string; size: number }[] = [];
   const postings = new Map<number, number[]>();
+  // Shingles shared with each original, counted in a typed array and reset through `touched`.
+  let shared = new Int32Array(64);
+  const touched: number[] = [];
   for (const { id, text } of texts) {
     const own = shingles(text);
-    const shared = new Map<number, number>();
-    for (const s of own) for (const o of postings.get(s) ?? []) shared.set(o, (shared.get(o) ?? 0) + 1);
+    for (const s of own) {
+      const list = postings.get(s);
+      if (!list) continue;
+      for (const o of list) if (shared[o]!++ === 0) touched.push(o);
+    }
     let best: NearCopy | null = null;
-    for (const [o, n] of shared) {
+    for (const o of touched) {
+      const n = shared[o]!;
+      shared[o] = 0;
       const similarity = n / (own.size + originals[o]!.size - n);
       if (similarity >= threshold && (best === null || similarity > best.similarity)) best = { of: originals[o]!.id, similarity };
     }
+    touched.length = 0;
     if (best) {
       copies.set(id, best);
       continue;
     }
     const at = originals.push({ id, size: own.size }) - 1;
+    if (at >= shared.length) {
+      const grown = new Int32Array(shared.length * 2);
+      grown.set(shared);
+      shared = grown;
+    }
     for (const s of own) {
       const list = postings.get(s);
       if (list) list.push(at);
