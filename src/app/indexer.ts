@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArticleError, articleIdFromPath } from '../core/article.ts';
 import type { ArticleReason } from '../core/failure.ts';
-import { COPY_THRESHOLD, findNearCopies, SHINGLE_WORDS, shingles } from '../core/near-duplicates.ts';
+import { COPY_THRESHOLD, findNearCopies, relinkCopies, SHINGLE_WORDS, shingles, type CopyCorpus } from '../core/near-duplicates.ts';
 import { analyze } from '../core/text/analyze.ts';
 import { chunkSentences } from '../core/text/chunk.ts';
 import { splitSentences } from '../core/text/sentences.ts';
@@ -12,7 +12,7 @@ import type { TokenizingEmbedder } from '../embed/embedder.ts';
 import { failpoint } from '../failpoint.ts';
 import { sha256 } from '../store/files.ts';
 import { FileLock } from '../store/lock.ts';
-import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
+import { MetadataStore, type ArticleShingles, type Manifest, type ShingleIndex, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
 import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
 import { listCorpusFiles, prepareArticle, type CorpusFile, type PreparedArticle } from './corpus.ts';
 import { storePaths } from './paths.ts';
@@ -26,8 +26,12 @@ export const EMBED_CHUNK = 64;
  * its shingles is in the original: its new introduction or an added paragraph, never the text both hold.
  */
 const OWN_PASSAGE_MAX_SHARED = 0.5;
-/** What near-copy detection the stored copyOf values come from: another value means every article is compared again. */
-const COPY_DETECTION = `shingles=${SHINGLE_WORDS};jaccard>=${COPY_THRESHOLD};own-passages<${OWN_PASSAGE_MAX_SHARED}`;
+/**
+ * What near-copy detection the stored copyOf values and shingle rows come from: another value (or
+ * none, as in a store from before the shingle table) means every article is compared again and its
+ * shingles stored anew; otherwise a reindex compares only what changed, through the stored shingles.
+ */
+const COPY_DETECTION = `shingles=${SHINGLE_WORDS}/fnv1a-32,stored;jaccard>=${COPY_THRESHOLD};own-passages<${OWN_PASSAGE_MAX_SHARED}`;
 /** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
 const MAX_TOMBSTONE_SHARE = 0.25;
 
@@ -111,6 +115,8 @@ interface CorpusChanges {
   removedIds: string[];
   /** The articles stored before this run, by id (with their text). */
   stored: Map<string, StoredArticle>;
+  /** Shingle rows to write with the commit (relateCopies). */
+  shingles: ArticleShingles;
 }
 
 /** Phase 3: which passages keep their label (and vector), which leave, which must be embedded. */
@@ -184,7 +190,7 @@ async function run(
   const plan = planRun(config, embedder, store, options);
   const cut = passageCutter(config, embedder);
   const changes = await scanCorpus(config, store, plan, cut, onProgress);
-  relateCopies(changes, plan, cut);
+  relateCopies(store, changes, plan, cut);
   const passages = planPassages(store, changes, plan);
   const opened = openCurrentIndex(config, plan, passages);
   const report = (generation: number, indexed: number, rebuilt: boolean, e: Omit<Embedded, 'vectors'>) =>
@@ -192,7 +198,7 @@ async function run(
 
   if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !opened.rebuild) {
     store.touchArticles(changes.touched);
-    store.setCopyDetection(COPY_DETECTION);
+    store.setShingles(changes.shingles, COPY_DETECTION);
     // A run killed after its commit left its clean-up undone: finish it.
     removeStaleIndexFiles(config.embeddingsDir, plan.manifest!.indexFile);
     store.pruneVectors(embedder.modelId, false);
@@ -229,7 +235,7 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])) };
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
   const owners = new Map<string, string>();
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
@@ -313,30 +319,43 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
 
 /**
  * Phase 2b: which articles are near-copies of an earlier one (the article that entered the corpus
- * first is the original; same day: the earlier publication, then the path). Every article is
- * compared when anything changed, so removing an original promotes its first copy and an edit that
- * makes two texts differ separates them. A copy keeps its row (its own title, outlet, date, link)
- * but only its own passages — what the original does not hold — are indexed: the shared text
- * answers once, from the original, and is cited with its copies. Kept articles whose relation (or
- * original) changed are re-cut; their unchanged passages keep their labels and vectors.
+ * first is the original; same day: the earlier publication, then the path). The decisions are those
+ * of comparing every article (findNearCopies), but a run compares only what it changed through the
+ * stored shingle index (relinkCopies): new and changed articles, the copies of a removed or changed
+ * original (its first copy is promoted), the later articles similar to a new original. Only when the
+ * detection settings changed (or a store predates the shingle table) is every article compared and
+ * its shingles stored. A copy keeps its row (its own title, outlet, date, link) but only its own
+ * passages — what the original does not hold — are indexed: the shared text answers once, from the
+ * original, and is cited with its copies. Kept articles whose relation (or original) changed are
+ * re-cut; their unchanged passages keep their labels and vectors.
  */
-function relateCopies(changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
+function relateCopies(store: MetadataStore, changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
   if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !plan.copiesStale) return;
   const prepared = new Map(changes.prepared.map((p) => [p.article.id, p]));
-  const articles = [...[...changes.keep].map((id) => changes.stored.get(id)!), ...changes.prepared.map((p) => p.article)].map((a) => ({
-    ...a,
-    // A changed article keeps the day it entered the corpus (the store never updates added_at);
-    // articles new in this run entered together, after all others: publication date decides.
-    addedAt: changes.stored.get(a.id)?.addedAt ?? '\uffff',
-  }));
-  articles.sort((a, b) => compare(a.addedAt, b.addedAt) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path));
-  const copies = findNearCopies(articles);
-  const texts = new Map(articles.map((a) => [a.id, a.text]));
+  const current = (id: string): StoredArticle => prepared.get(id)?.article ?? changes.stored.get(id)!;
+  // A changed article keeps the day it entered the corpus (the store never updates added_at);
+  // articles new in this run entered together, after all others: publication date decides.
+  const addedAt = (a: StoredArticle) => changes.stored.get(a.id)?.addedAt ?? '\uffff';
+  const byEntry = (a: StoredArticle, b: StoredArticle) =>
+    compare(addedAt(a), addedAt(b)) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path);
+
+  let decided: Map<string, string | null>;
+  if (plan.copiesStale) {
+    const articles = [...[...changes.keep].map(current), ...changes.prepared.map((p) => p.article)].sort(byEntry);
+    const found = findNearCopies(articles);
+    decided = new Map(articles.map((a) => [a.id, found.get(a.id)?.of ?? null]));
+    changes.shingles = { replaceAll: true, articles: articles.map((a) => ({ id: a.id, shingles: shingles(a.text) })) };
+  } else {
+    const fresh = new Map(changes.prepared.map((p) => [p.article.id, shingles(p.article.text)]));
+    decided = relinkCopies(copyCorpus(store.shingleIndex(), changes, fresh, current, byEntry), fresh.keys(), changes.removedIds);
+    changes.shingles = { replaceAll: false, articles: [...fresh].map(([id, s]) => ({ id, shingles: s })) };
+  }
+
   const originalShingles = new Map<string, Set<number>>();
   const ownPassages = (article: StoredArticle, passages: StoredPassage[]): StoredPassage[] => {
     if (article.copyOf === null) return passages;
     let inOriginal = originalShingles.get(article.copyOf);
-    if (!inOriginal) originalShingles.set(article.copyOf, (inOriginal = shingles(texts.get(article.copyOf)!)));
+    if (!inOriginal) originalShingles.set(article.copyOf, (inOriginal = shingles(current(article.copyOf).text)));
     return passages.filter((p) => {
       const own = shingles(article.text.slice(p.start, p.end));
       let shared = 0;
@@ -344,21 +363,61 @@ function relateCopies(changes: CorpusChanges, plan: RunPlan, cut: PassageCutter)
       return own.size > 0 && shared < OWN_PASSAGE_MAX_SHARED * own.size;
     });
   };
-  const changedOriginals = new Set(changes.prepared.map((p) => p.article.id));
-  for (const a of articles) {
-    const copyOf = copies.get(a.id)?.of ?? null;
-    const p = prepared.get(a.id);
+  const changedOriginals = new Set(prepared.keys());
+  for (const [id, copyOf] of decided) {
+    const p = prepared.get(id);
     if (p) {
       p.article.copyOf = copyOf;
       p.passages = ownPassages(p.article, p.passages);
       continue;
     }
-    const old = changes.stored.get(a.id)!;
+    const old = changes.stored.get(id)!;
     if (old.copyOf === copyOf && (copyOf === null || !changedOriginals.has(copyOf))) continue;
     const article = { ...old, copyOf };
-    changes.keep.delete(a.id);
+    changes.keep.delete(id);
     changes.prepared.push({ article, passages: ownPassages(article, cut(article)), isNew: false });
   }
+}
+
+/**
+ * The corpus as this run leaves it, for relinkCopies: stored shingle rows for the kept articles
+ * (those of removed and changed ones are stale), shingles computed now for the new and changed ones.
+ */
+function copyCorpus(
+  index: ShingleIndex,
+  changes: CorpusChanges,
+  fresh: Map<string, Set<number>>,
+  current: (id: string) => StoredArticle,
+  byEntry: (a: StoredArticle, b: StoredArticle) => number,
+): CopyCorpus {
+  const stale = new Set([...changes.removedIds, ...fresh.keys()]);
+  const freshHolders = new Map<number, string[]>();
+  for (const [id, own] of fresh) for (const h of own) freshHolders.set(h, [...(freshHolders.get(h) ?? []), id]);
+  const removed = new Set(changes.removedIds);
+  const storedCopies = new Map<string, string[]>();
+  for (const a of changes.stored.values()) {
+    if (a.copyOf !== null && !removed.has(a.id)) storedCopies.set(a.copyOf, [...(storedCopies.get(a.copyOf) ?? []), a.id]);
+  }
+  const computed = new Map(fresh);
+  return {
+    before: (a, b) => byEntry(current(a), current(b)) < 0,
+    shinglesOf: (id) => {
+      let own = computed.get(id);
+      if (!own) computed.set(id, (own = shingles(current(id).text)));
+      return own;
+    },
+    sizeOf: (id) => fresh.get(id)?.size ?? index.size(id),
+    sharing: (own) => {
+      const counts = new Map<string, number>();
+      for (const h of own) {
+        for (const id of index.holders(h)) if (!stale.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+        for (const id of freshHolders.get(h) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    },
+    storedCopyOf: (id) => changes.stored.get(id)?.copyOf,
+    storedCopiesOf: (id) => storedCopies.get(id) ?? [],
+  };
 }
 
 function compare(a: string, b: string): number {
@@ -520,6 +579,7 @@ function commitGeneration(
     nextLabel: passages.nextLabel,
     report,
     copyDetection: COPY_DETECTION,
+    shingles: changes.shingles,
   });
   store.touchArticles(changes.touched);
   failpoint('after-commit');

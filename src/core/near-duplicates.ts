@@ -70,11 +70,16 @@ export function findNearCopies(texts: readonly { id: string; text: string }[], t
       for (const o of list) if (shared[o]!++ === 0) touched.push(o);
     }
     let best: NearCopy | null = null;
+    let bestAt = -1;
     for (const o of touched) {
       const n = shared[o]!;
       shared[o] = 0;
       const similarity = n / (own.size + originals[o]!.size - n);
-      if (similarity >= threshold && (best === null || similarity > best.similarity)) best = { of: originals[o]!.id, similarity };
+      // On a tie the earlier original wins (as in relinkCopies).
+      if (similarity >= threshold && (best === null || similarity > best.similarity || (similarity === best.similarity && o < bestAt))) {
+        best = { of: originals[o]!.id, similarity };
+        bestAt = o;
+      }
     }
     touched.length = 0;
     if (best) {
@@ -94,6 +99,71 @@ export function findNearCopies(texts: readonly { id: string; text: string }[], t
     }
   }
   return copies;
+}
+
+/**
+ * What incremental detection reads of the corpus as it is after a change (removed articles absent,
+ * changed ones with their new text). Backed by the stored shingle index, so a lookup costs what the
+ * looked-up text shares, not what the corpus holds.
+ */
+export interface CopyCorpus {
+  /** Whether article `a` comes before `b` (entered the corpus first; same day: published, then path). */
+  before(a: string, b: string): boolean;
+  /** The article's shingles (of its current text). */
+  shinglesOf(id: string): ReadonlySet<number>;
+  /** How many shingles the article has. */
+  sizeOf(id: string): number;
+  /** Every current article holding at least one of these shingles, with how many it holds. */
+  sharing(shingles: ReadonlySet<number>): Map<string, number>;
+  /** What the article was a copy of before the change (null: an original; undefined: it is new). */
+  storedCopyOf(id: string): string | null | undefined;
+  /** The articles that were copies of this one before the change. */
+  storedCopiesOf(id: string): Iterable<string>;
+}
+
+/**
+ * The copyOf of every article a change can affect, decided as findNearCopies would over the whole
+ * corpus, but re-checking only what the change reaches: the new or changed articles, the copies of a
+ * removed or changed original, and — when an article becomes an original or an original's text
+ * changes — the later articles similar enough to copy it. Articles are re-checked earliest first, so
+ * each is decided once, after everything it depends on. Returns the decisions (unchanged ones included).
+ */
+export function relinkCopies(corpus: CopyCorpus, changed: Iterable<string>, removed: Iterable<string>, threshold = COPY_THRESHOLD): Map<string, string | null> {
+  const decided = new Map<string, string | null>();
+  const edited = new Set(changed);
+  const queue = new Set<string>(edited);
+  for (const r of removed) for (const c of corpus.storedCopiesOf(r)) queue.add(c);
+  const isOriginal = (id: string) => (decided.has(id) ? decided.get(id) : corpus.storedCopyOf(id)) === null;
+  while (queue.size > 0) {
+    let y: string | undefined;
+    for (const id of queue) if (y === undefined || corpus.before(id, y)) y = id;
+    queue.delete(y!);
+    const id = y!;
+    const own = corpus.shinglesOf(id);
+    const sharing = own.size === 0 ? new Map<string, number>() : corpus.sharing(own);
+    let best: string | null = null;
+    let bestSimilarity = -1;
+    for (const [other, n] of sharing) {
+      if (other === id || !corpus.before(other, id) || !isOriginal(other)) continue;
+      const similarity = n / (own.size + corpus.sizeOf(other) - n);
+      if (similarity < threshold) continue;
+      if (similarity > bestSimilarity || (similarity === bestSimilarity && corpus.before(other, best!))) {
+        best = other;
+        bestSimilarity = similarity;
+      }
+    }
+    const was = corpus.storedCopyOf(id);
+    decided.set(id, best);
+    // Its copies chose it among the originals before them: it is gone as they knew it.
+    if (was === null && (best !== null || edited.has(id))) for (const c of corpus.storedCopiesOf(id)) queue.add(c);
+    // A new original (or new text) may be what a later article copies: only one this similar can.
+    if (best === null && (was !== null || edited.has(id))) {
+      for (const [other, n] of sharing) {
+        if (other !== id && corpus.before(id, other) && n / (own.size + corpus.sizeOf(other) - n) >= threshold) queue.add(other);
+      }
+    }
+  }
+  return decided;
 }
 
 function fnv1a(s: string): number {

@@ -58,9 +58,34 @@ export interface Commit {
   report: unknown;
   /** How near-copies were detected (core/near-duplicates.ts settings) for the copyOf values written. */
   copyDetection: string;
+  /** The shingles of every upserted article (all articles when `replaceAll`: the stored ones are of other settings or missing). */
+  shingles: ArticleShingles;
 }
 
-const SCHEMA_VERSION = 3;
+export interface ArticleShingles {
+  replaceAll: boolean;
+  articles: { id: string; shingles: Iterable<number> }[];
+}
+
+/** The stored shingle index: which articles hold a shingle (32-bit hash), and how many each holds. */
+export interface ShingleIndex {
+  holders(hash: number): string[];
+  size(articleId: string): number;
+}
+
+/**
+ * One row per (shingle, article), looked up by shingle: near-copy candidates of a text are the
+ * articles sharing one of its shingles. Rows go with their article (ON DELETE CASCADE).
+ */
+const SHINGLES_TABLE = `
+  CREATE TABLE IF NOT EXISTS article_shingles (
+    hash INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (hash, article_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS article_shingles_by_article ON article_shingles(article_id);`;
+
+const SCHEMA_VERSION = 4;
 
 /** Article and passage metadata, the embedding cache and the manifest, in one SQLite file. */
 export class MetadataStore {
@@ -98,14 +123,16 @@ export class MetadataStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
     if (version > SCHEMA_VERSION) throw new Error(`metadata store schema ${version} is newer than this program (${SCHEMA_VERSION})`);
-    if (version === 1 || version === 2) {
+    if (version >= 1) {
       // Schema 1 had no added_at: the last indexing time is the best record of it there is.
       // Schema 2 had no copy_of: nothing is a copy until the next reindex detects copies (the
       // detection settings are not recorded yet, so that reindex compares every article).
+      // Schema 3 had no shingle table: the next reindex fills it (its detection settings differ).
       this.db.exec(`
         BEGIN;
         ${version === 1 ? "ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT ''; UPDATE articles SET added_at = indexed_at;" : ''}
-        ALTER TABLE articles ADD COLUMN copy_of TEXT;
+        ${version <= 2 ? 'ALTER TABLE articles ADD COLUMN copy_of TEXT;' : ''}
+        ${SHINGLES_TABLE}
         PRAGMA user_version = ${SCHEMA_VERSION};
         COMMIT;
       `);
@@ -137,6 +164,7 @@ export class MetadataStore {
         terms TEXT NOT NULL
       ) STRICT;
       CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id, ord);
+      ${SHINGLES_TABLE}
       CREATE TABLE IF NOT EXISTS vectors (
         model TEXT NOT NULL,
         hash TEXT NOT NULL,
@@ -168,6 +196,34 @@ export class MetadataStore {
 
   setCopyDetection(key: string): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('copy_detection', JSON.stringify(key));
+  }
+
+  /** Rewrites the shingles (all of them, or those of some articles) and the detection settings together. */
+  setShingles(shingles: ArticleShingles, copyDetection: string): void {
+    const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      this.writeShingles(shingles);
+      setMeta.run('copy_detection', JSON.stringify(copyDetection));
+    })();
+  }
+
+  shingleIndex(): ShingleIndex {
+    const holders = this.db.prepare('SELECT article_id FROM article_shingles WHERE hash = ?').pluck();
+    const size = this.db.prepare('SELECT COUNT(*) FROM article_shingles WHERE article_id = ?').pluck();
+    return {
+      holders: (hash) => holders.all(hash) as string[],
+      size: (articleId) => size.get(articleId) as number,
+    };
+  }
+
+  private writeShingles({ replaceAll, articles }: ArticleShingles): void {
+    const clear = this.db.prepare('DELETE FROM article_shingles WHERE article_id = ?');
+    const add = this.db.prepare('INSERT INTO article_shingles (hash, article_id) VALUES (?, ?)');
+    if (replaceAll) this.db.exec('DELETE FROM article_shingles');
+    for (const { id, shingles } of articles) {
+      if (!replaceAll) clear.run(id);
+      for (const hash of shingles) add.run(hash, id);
+    }
   }
 
   lastReport<T>(): T | null {
@@ -246,6 +302,7 @@ export class MetadataStore {
       for (const id of change.removeArticleIds) removeArticle.run(id);
       for (const article of change.upsertArticles) upsertArticle.run(article);
       for (const passage of change.addPassages) addPassage.run(passage);
+      this.writeShingles(change.shingles);
       setMeta.run('manifest', JSON.stringify(change.manifest));
       setMeta.run('next_label', JSON.stringify(change.nextLabel));
       setMeta.run('last_reindex', JSON.stringify(change.report));
