@@ -332,6 +332,10 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
 function relateCopies(store: MetadataStore, changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
   if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !plan.copiesStale) return;
   const prepared = new Map(changes.prepared.map((p) => [p.article.id, p]));
+  // The articles new in this run entered the corpus together: one addedAt, so the order stored is
+  // the order decided here (published, then path), and the next runs compare in that same order.
+  const entered = changes.prepared.filter((p) => p.isNew).map((p) => p.article.addedAt).sort()[0];
+  for (const p of changes.prepared) if (p.isNew) p.article.addedAt = entered!;
   const current = (id: string): StoredArticle => prepared.get(id)?.article ?? changes.stored.get(id)!;
   // A changed article keeps the day it entered the corpus (the store never updates added_at);
   // articles new in this run entered together, after all others: publication date decides.

@@ -64,7 +64,7 @@ export interface Commit {
 
 export interface ArticleShingles {
   replaceAll: boolean;
-  articles: { id: string; shingles: Iterable<number> }[];
+  articles: { id: string; shingles: ReadonlySet<number> }[];
 }
 
 /** The stored shingle index: which articles hold a shingle (32-bit hash), and how many each holds. */
@@ -75,15 +75,22 @@ export interface ShingleIndex {
 
 /**
  * One row per (shingle, article), looked up by shingle: near-copy candidates of a text are the
- * articles sharing one of its shingles. Rows go with their article (ON DELETE CASCADE).
+ * articles sharing one of its shingles. An article's shingles hang off a small integer key (its
+ * shingle set, with their count) rather than its id, which keeps a million rows compact; both go
+ * with their article (ON DELETE CASCADE).
  */
 const SHINGLES_TABLE = `
+  CREATE TABLE IF NOT EXISTS shingle_sets (
+    key INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    size INTEGER NOT NULL
+  ) STRICT;
   CREATE TABLE IF NOT EXISTS article_shingles (
     hash INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (hash, article_id)
+    set_key INTEGER NOT NULL REFERENCES shingle_sets(key) ON DELETE CASCADE,
+    PRIMARY KEY (hash, set_key)
   ) STRICT, WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS article_shingles_by_article ON article_shingles(article_id);`;
+  CREATE INDEX IF NOT EXISTS article_shingles_by_set ON article_shingles(set_key);`;
 
 const SCHEMA_VERSION = 4;
 
@@ -208,21 +215,23 @@ export class MetadataStore {
   }
 
   shingleIndex(): ShingleIndex {
-    const holders = this.db.prepare('SELECT article_id FROM article_shingles WHERE hash = ?').pluck();
-    const size = this.db.prepare('SELECT COUNT(*) FROM article_shingles WHERE article_id = ?').pluck();
+    const holders = this.db.prepare('SELECT s.article_id FROM article_shingles a JOIN shingle_sets s ON s.key = a.set_key WHERE a.hash = ?').pluck();
+    const size = this.db.prepare('SELECT size FROM shingle_sets WHERE article_id = ?').pluck();
     return {
       holders: (hash) => holders.all(hash) as string[],
-      size: (articleId) => size.get(articleId) as number,
+      size: (articleId) => (size.get(articleId) as number | undefined) ?? 0,
     };
   }
 
   private writeShingles({ replaceAll, articles }: ArticleShingles): void {
-    const clear = this.db.prepare('DELETE FROM article_shingles WHERE article_id = ?');
-    const add = this.db.prepare('INSERT INTO article_shingles (hash, article_id) VALUES (?, ?)');
-    if (replaceAll) this.db.exec('DELETE FROM article_shingles');
+    const clear = this.db.prepare('DELETE FROM shingle_sets WHERE article_id = ?');
+    const addSet = this.db.prepare('INSERT INTO shingle_sets (article_id, size) VALUES (?, ?)');
+    const add = this.db.prepare('INSERT INTO article_shingles (hash, set_key) VALUES (?, ?)');
+    if (replaceAll) this.db.exec('DELETE FROM article_shingles; DELETE FROM shingle_sets;');
     for (const { id, shingles } of articles) {
       if (!replaceAll) clear.run(id);
-      for (const hash of shingles) add.run(hash, id);
+      const key = addSet.run(id, shingles.size).lastInsertRowid;
+      for (const hash of shingles) add.run(hash, key);
     }
   }
 
