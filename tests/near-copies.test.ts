@@ -242,4 +242,75 @@ describe('near-copies at ingestion', () => {
     ]);
     assertConsistent(ws.config());
   });
+
+  it('adds an article by comparing it through the stored shingles, which go with their article when it is removed', async () => {
+    const ws = workspace();
+    await index(ws);
+    await addCopy(ws);
+    const shingleSets = () => {
+      const db = new Database(storePaths(ws.config()).database, { readonly: true });
+      try {
+        const sets = db.prepare('SELECT article_id, size FROM shingle_sets ORDER BY article_id').all() as { article_id: string; size: number }[];
+        const rows = db.prepare('SELECT COUNT(*) FROM article_shingles').pluck().get() as number;
+        return { ids: sets.map((s) => s.article_id), sizes: sets.reduce((n, s) => n + s.size, 0), rows };
+      } finally {
+        db.close();
+      }
+    };
+    const before = shingleSets();
+    expect(before.ids).toEqual(['mali-afp', 'mali-courrier', 'mali-ms']);
+    expect(before.rows).toBe(before.sizes);
+
+    const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    try {
+      await app.removeArticle('mali-afp');
+    } finally {
+      await app.close();
+    }
+    const after = shingleSets();
+    expect(after.ids).toEqual(['mali-courrier', 'mali-ms']);
+    expect(after.rows).toBe(after.sizes);
+    expect(after.rows).toBeLessThan(before.rows);
+  });
+
+  it('keeps the direction of a copy added in the same run as its original when every article is compared again', async () => {
+    // The copy's file name sorts first; its original was published first. One run decides, and a
+    // later full comparison (other detection settings) must decide the same, in the same order.
+    const ws = makeWorkspace({ articles: { 'z-mali-afp.md': ORIGINAL_FILE, 'a-mali-courrier.md': COPY_FILE } });
+    workspaces.push(ws);
+    await index(ws);
+    const copyOf = () => IndexSnapshot.load(ws.config())!.summaries().map((a) => [a.id, a.copyOf ?? null]);
+    expect(copyOf()).toEqual([
+      ['a-mali-courrier', 'z-mali-afp'],
+      ['z-mali-afp', null],
+    ]);
+    const db = new Database(storePaths(ws.config()).database);
+    db.exec(`DELETE FROM meta WHERE key = 'copy_detection'`);
+    db.close();
+    expect(await index(ws)).toMatchObject({ added: 0, updated: 0, removed: 0, embedded: 0 });
+    expect(copyOf()).toEqual([
+      ['a-mali-courrier', 'z-mali-afp'],
+      ['z-mali-afp', null],
+    ]);
+  });
+
+  it('upgrades a store from before the shingle table (schema 3): fills it once, then finds a new copy through it', async () => {
+    const ws = workspace();
+    await index(ws);
+    const db = new Database(storePaths(ws.config()).database);
+    db.exec(`DROP TABLE article_shingles; DROP TABLE shingle_sets; UPDATE meta SET value = '"shingles=5;jaccard>=0.4;own-passages<0.5"' WHERE key = 'copy_detection'; PRAGMA user_version = 3;`);
+    db.close();
+
+    expect(await index(ws)).toMatchObject({ added: 0, updated: 0, removed: 0, embedded: 0 });
+    const filled = new Database(storePaths(ws.config()).database, { readonly: true });
+    try {
+      expect(filled.prepare('SELECT article_id FROM shingle_sets ORDER BY article_id').pluck().all()).toEqual(['mali-afp', 'mali-ms']);
+      expect(filled.prepare('SELECT COUNT(*) FROM article_shingles').pluck().get()).toBeGreaterThan(100);
+    } finally {
+      filled.close();
+    }
+    const result = await addCopy(ws);
+    expect(result.added.map((a) => [a.id, a.copyOf])).toEqual([['mali-courrier', 'mali-afp']]);
+    assertConsistent(ws.config());
+  });
 });
