@@ -323,10 +323,10 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
  * of comparing every article (findNearCopies), but a run compares only what it changed through the
  * stored shingle index (relinkCopies): new and changed articles, the copies of a removed or changed
  * original (its first copy is promoted), the later articles similar to a new original. Only when the
- * detection settings changed (or a store predates the shingle table) is every article compared and
- * its shingles stored. A copy keeps its row (its own title, outlet, date, link) but only its own
- * passages — what the original does not hold — are indexed: the shared text answers once, from the
- * original, and is cited with its copies. Kept articles whose relation (or original) changed are
+ * detection settings changed (or a store predates the shingle table), or every article is read again
+ * anyway, is every article compared and its shingles stored anew. A copy keeps its row (its own
+ * title, outlet, date, link) but only its own passages — what the original does not hold — are
+ * indexed: the shared text answers once, from the original, and is cited with its copies. Kept articles whose relation (or original) changed are
  * re-cut; their unchanged passages keep their labels and vectors.
  */
 function relateCopies(store: MetadataStore, changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
@@ -344,7 +344,8 @@ function relateCopies(store: MetadataStore, changes: CorpusChanges, plan: RunPla
     compare(addedAt(a), addedAt(b)) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path);
 
   let decided: Map<string, string | null>;
-  if (plan.copiesStale) {
+  // A run that re-reads every article (first run, --full, other model or passages) compares them all at once.
+  if (plan.copiesStale || plan.recutAll) {
     const articles = [...[...changes.keep].map(current), ...changes.prepared.map((p) => p.article)].sort(byEntry);
     const found = findNearCopies(articles);
     decided = new Map(articles.map((a) => [a.id, found.get(a.id)?.of ?? null]));
