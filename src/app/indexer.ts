@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArticleError, articleIdFromPath } from '../core/article.ts';
 import type { ArticleReason } from '../core/failure.ts';
+import { COPY_THRESHOLD, findNearCopies, relinkCopies, SHINGLE_WORDS, shingles, type CopyCorpus } from '../core/near-duplicates.ts';
 import { analyze } from '../core/text/analyze.ts';
 import { chunkSentences } from '../core/text/chunk.ts';
 import { splitSentences } from '../core/text/sentences.ts';
@@ -11,7 +12,7 @@ import type { TokenizingEmbedder } from '../embed/embedder.ts';
 import { failpoint } from '../failpoint.ts';
 import { sha256 } from '../store/files.ts';
 import { FileLock } from '../store/lock.ts';
-import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
+import { MetadataStore, type ArticleShingles, type Manifest, type ShingleIndex, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
 import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
 import { listCorpusFiles, prepareArticle, type CorpusFile, type PreparedArticle } from './corpus.ts';
 import { storePaths } from './paths.ts';
@@ -20,6 +21,17 @@ import { storePaths } from './paths.ts';
 const PIPELINE_VERSION = 1;
 /** Vectors computed per embedder call; each batch is saved at once so a crash loses little work. */
 export const EMBED_CHUNK = 64;
+/**
+ * A copy's passage is indexed (it answers, citing the copy alone) only when less than this share of
+ * its shingles is in the original: its new introduction or an added paragraph, never the text both hold.
+ */
+const OWN_PASSAGE_MAX_SHARED = 0.5;
+/**
+ * What near-copy detection the stored copyOf values and shingle rows come from: another value (or
+ * none, as in a store from before the shingle table) means every article is compared again and its
+ * shingles stored anew; otherwise a reindex compares only what changed, through the stored shingles.
+ */
+const COPY_DETECTION = `shingles=${SHINGLE_WORDS}/fnv1a-32,stored;jaccard>=${COPY_THRESHOLD};own-passages<${OWN_PASSAGE_MAX_SHARED}`;
 /** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
 const MAX_TOMBSTONE_SHARE = 0.25;
 
@@ -85,6 +97,8 @@ interface RunPlan {
   chunking: string;
   /** Cut every article again (full run, first run, other model or other passage settings). */
   recutAll: boolean;
+  /** The stored copyOf values were detected otherwise (or never): compare every article again. */
+  copiesStale: boolean;
   full: boolean;
   notes: ReindexNote[];
 }
@@ -99,6 +113,10 @@ interface CorpusChanges {
   touched: { id: string; fileMtime: number }[];
   failed: ArticleFailure[];
   removedIds: string[];
+  /** The articles stored before this run, by id (with their text). */
+  stored: Map<string, StoredArticle>;
+  /** Shingle rows to write with the commit (relateCopies). */
+  shingles: ArticleShingles;
 }
 
 /** Phase 3: which passages keep their label (and vector), which leave, which must be embedded. */
@@ -170,7 +188,9 @@ async function run(
 ): Promise<ReindexReport> {
   const started = performance.now();
   const plan = planRun(config, embedder, store, options);
-  const changes = await scanCorpus(config, store, plan, passageCutter(config, embedder), onProgress);
+  const cut = passageCutter(config, embedder);
+  const changes = await scanCorpus(config, store, plan, cut, onProgress);
+  relateCopies(store, changes, plan, cut);
   const passages = planPassages(store, changes, plan);
   const opened = openCurrentIndex(config, plan, passages);
   const report = (generation: number, indexed: number, rebuilt: boolean, e: Omit<Embedded, 'vectors'>) =>
@@ -178,6 +198,7 @@ async function run(
 
   if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !opened.rebuild) {
     store.touchArticles(changes.touched);
+    store.setShingles(changes.shingles, COPY_DETECTION);
     // A run killed after its commit left its clean-up undone: finish it.
     removeStaleIndexFiles(config.embeddingsDir, plan.manifest!.indexFile);
     store.pruneVectors(embedder.modelId, false);
@@ -206,7 +227,7 @@ function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataSt
   } else if (manifest && manifest.chunking !== chunking) {
     notes.push({ code: 'chunking-changed' });
   }
-  return { manifest, chunking, recutAll, full: options.full === true, notes };
+  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, notes };
 }
 
 /** Phases 1-2: which files are new, changed, unchanged, broken, gone; the new and changed ones are read and cut. */
@@ -214,7 +235,7 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [] };
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
   const owners = new Map<string, string>();
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
@@ -292,7 +313,120 @@ function storedArticle(file: CorpusFile, id: string, prepared: PreparedArticle, 
     indexedAt: now,
     // Only a first insert keeps it (the store never updates added_at): the day it entered the corpus.
     addedAt: now,
+    copyOf: null, // decided once every article of the run is known (relateCopies)
   };
+}
+
+/**
+ * Phase 2b: which articles are near-copies of an earlier one (the article that entered the corpus
+ * first is the original; same day: the earlier publication, then the path). The decisions are those
+ * of comparing every article (findNearCopies), but a run compares only what it changed through the
+ * stored shingle index (relinkCopies): new and changed articles, the copies of a removed or changed
+ * original (its first copy is promoted), the later articles similar to a new original. Only when the
+ * detection settings changed (or a store predates the shingle table), or every article is read again
+ * anyway, is every article compared and its shingles stored anew. A copy keeps its row (its own
+ * title, outlet, date, link) but only its own passages — what the original does not hold — are
+ * indexed: the shared text answers once, from the original, and is cited with its copies. Kept articles whose relation (or original) changed are
+ * re-cut; their unchanged passages keep their labels and vectors.
+ */
+function relateCopies(store: MetadataStore, changes: CorpusChanges, plan: RunPlan, cut: PassageCutter): void {
+  if (changes.prepared.length === 0 && changes.removedIds.length === 0 && !plan.copiesStale) return;
+  const prepared = new Map(changes.prepared.map((p) => [p.article.id, p]));
+  // The articles new in this run entered the corpus together: one addedAt, so the order stored is
+  // the order decided here (published, then path), and the next runs compare in that same order.
+  const entered = changes.prepared.filter((p) => p.isNew).map((p) => p.article.addedAt).sort()[0];
+  for (const p of changes.prepared) if (p.isNew) p.article.addedAt = entered!;
+  const current = (id: string): StoredArticle => prepared.get(id)?.article ?? changes.stored.get(id)!;
+  // A changed article keeps the day it entered the corpus (the store never updates added_at);
+  // articles new in this run entered together, after all others: publication date decides.
+  const addedAt = (a: StoredArticle) => changes.stored.get(a.id)?.addedAt ?? '\uffff';
+  const byEntry = (a: StoredArticle, b: StoredArticle) =>
+    compare(addedAt(a), addedAt(b)) || compare(a.published ?? '9999', b.published ?? '9999') || compare(a.path, b.path);
+
+  let decided: Map<string, string | null>;
+  // A run that re-reads every article (first run, --full, other model or passages) compares them all at once.
+  if (plan.copiesStale || plan.recutAll) {
+    const articles = [...[...changes.keep].map(current), ...changes.prepared.map((p) => p.article)].sort(byEntry);
+    const found = findNearCopies(articles);
+    decided = new Map(articles.map((a) => [a.id, found.get(a.id)?.of ?? null]));
+    changes.shingles = { replaceAll: true, articles: articles.map((a) => ({ id: a.id, shingles: shingles(a.text) })) };
+  } else {
+    const fresh = new Map(changes.prepared.map((p) => [p.article.id, shingles(p.article.text)]));
+    decided = relinkCopies(copyCorpus(store.shingleIndex(), changes, fresh, current, byEntry), fresh.keys(), changes.removedIds);
+    changes.shingles = { replaceAll: false, articles: [...fresh].map(([id, s]) => ({ id, shingles: s })) };
+  }
+
+  const originalShingles = new Map<string, Set<number>>();
+  const ownPassages = (article: StoredArticle, passages: StoredPassage[]): StoredPassage[] => {
+    if (article.copyOf === null) return passages;
+    let inOriginal = originalShingles.get(article.copyOf);
+    if (!inOriginal) originalShingles.set(article.copyOf, (inOriginal = shingles(current(article.copyOf).text)));
+    return passages.filter((p) => {
+      const own = shingles(article.text.slice(p.start, p.end));
+      let shared = 0;
+      for (const s of own) if (inOriginal.has(s)) shared++;
+      return own.size > 0 && shared < OWN_PASSAGE_MAX_SHARED * own.size;
+    });
+  };
+  const changedOriginals = new Set(prepared.keys());
+  for (const [id, copyOf] of decided) {
+    const p = prepared.get(id);
+    if (p) {
+      p.article.copyOf = copyOf;
+      p.passages = ownPassages(p.article, p.passages);
+      continue;
+    }
+    const old = changes.stored.get(id)!;
+    if (old.copyOf === copyOf && (copyOf === null || !changedOriginals.has(copyOf))) continue;
+    const article = { ...old, copyOf };
+    changes.keep.delete(id);
+    changes.prepared.push({ article, passages: ownPassages(article, cut(article)), isNew: false });
+  }
+}
+
+/**
+ * The corpus as this run leaves it, for relinkCopies: stored shingle rows for the kept articles
+ * (those of removed and changed ones are stale), shingles computed now for the new and changed ones.
+ */
+function copyCorpus(
+  index: ShingleIndex,
+  changes: CorpusChanges,
+  fresh: Map<string, Set<number>>,
+  current: (id: string) => StoredArticle,
+  byEntry: (a: StoredArticle, b: StoredArticle) => number,
+): CopyCorpus {
+  const stale = new Set([...changes.removedIds, ...fresh.keys()]);
+  const freshHolders = new Map<number, string[]>();
+  for (const [id, own] of fresh) for (const h of own) freshHolders.set(h, [...(freshHolders.get(h) ?? []), id]);
+  const removed = new Set(changes.removedIds);
+  const storedCopies = new Map<string, string[]>();
+  for (const a of changes.stored.values()) {
+    if (a.copyOf !== null && !removed.has(a.id)) storedCopies.set(a.copyOf, [...(storedCopies.get(a.copyOf) ?? []), a.id]);
+  }
+  const computed = new Map(fresh);
+  return {
+    before: (a, b) => byEntry(current(a), current(b)) < 0,
+    shinglesOf: (id) => {
+      let own = computed.get(id);
+      if (!own) computed.set(id, (own = shingles(current(id).text)));
+      return own;
+    },
+    sizeOf: (id) => fresh.get(id)?.size ?? index.size(id),
+    sharing: (own) => {
+      const counts = new Map<string, number>();
+      for (const h of own) {
+        for (const id of index.holders(h)) if (!stale.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+        for (const id of freshHolders.get(h) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    },
+    storedCopyOf: (id) => changes.stored.get(id)?.copyOf,
+    storedCopiesOf: (id) => storedCopies.get(id) ?? [],
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Phase 3: an unchanged passage of an edited article keeps its label (and its vector in the index). */
@@ -449,6 +583,8 @@ function commitGeneration(
     manifest,
     nextLabel: passages.nextLabel,
     report,
+    copyDetection: COPY_DETECTION,
+    shingles: changes.shingles,
   });
   store.touchArticles(changes.touched);
   failpoint('after-commit');

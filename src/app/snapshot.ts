@@ -19,6 +19,8 @@ export interface ArticleSummary {
   url: string | null;
   /** When it entered the corpus (ISO timestamp); not its publication date. */
   addedAt: string;
+  /** The earlier article this one is a near-copy of (the same dispatch republished); absent for an original. */
+  copyOf?: string;
   chars: number;
   passages: number;
 }
@@ -33,8 +35,10 @@ export class IndexSnapshot implements CorpusView {
 
   private constructor(
     readonly manifest: Manifest,
-    private readonly articles: Map<string, Article & { path: string; addedAt: string }>,
+    private readonly articles: Map<string, Article & { path: string; addedAt: string; copyOf: string | null }>,
     private readonly passages: Map<number, Passage>,
+    /** Original id → its near-copies, earliest first. */
+    private readonly copies: Map<string, Article[]>,
     readonly lexical: Bm25Index,
     readonly dense: VectorIndex,
   ) {}
@@ -66,9 +70,12 @@ export class IndexSnapshot implements CorpusView {
     const articles = new Map(
       state.articles.map((a) => [
         a.id,
-        { id: a.id, path: a.path, title: a.title, source: a.source, url: a.url, published: a.published, language: a.language, text: a.text, addedAt: a.addedAt },
+        { id: a.id, path: a.path, title: a.title, source: a.source, url: a.url, published: a.published, language: a.language, text: a.text, addedAt: a.addedAt, copyOf: a.copyOf },
       ]),
     );
+    const copies = new Map<string, Article[]>();
+    const byEntry = [...articles.values()].sort((x, y) => (x.addedAt < y.addedAt ? -1 : x.addedAt > y.addedAt ? 1 : x.path < y.path ? -1 : 1));
+    for (const a of byEntry) if (a.copyOf !== null) copies.set(a.copyOf, [...(copies.get(a.copyOf) ?? []), a]);
     const passages = new Map<number, Passage>();
     const lexical = new Bm25Index(config.retrieval.bm25);
     // The lexical leg also scores each passage's neighbours and its whole article, title included.
@@ -77,16 +84,21 @@ export class IndexSnapshot implements CorpusView {
       passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
       lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '), { article: p.articleId, ord: p.ord, title: titles.get(p.articleId) });
     }
-    return new IndexSnapshot(m, articles, passages, lexical, dense);
+    return new IndexSnapshot(m, articles, passages, copies, lexical, dense);
   }
 
   article(id: string): Article | undefined {
     return this.articles.get(id);
   }
 
-  /** Every article of this generation (for "quoi de neuf ?" with no subject). */
-  allArticles(): Iterable<Article> {
-    return this.articles.values();
+  /** The near-copies of an article (the same dispatch republished elsewhere), earliest first. */
+  copiesOf(id: string): readonly Article[] {
+    return this.copies.get(id) ?? [];
+  }
+
+  /** Every story of this generation (for "quoi de neuf ?" with no subject): a near-copy is not another story. */
+  *allArticles(): Iterable<Article> {
+    for (const a of this.articles.values()) if (a.copyOf === null) yield a;
   }
 
   /**
@@ -140,6 +152,7 @@ export class IndexSnapshot implements CorpusView {
       published: a.published,
       url: a.url,
       addedAt: a.addedAt,
+      ...(a.copyOf !== null ? { copyOf: a.copyOf } : {}),
       chars: a.text.length,
       passages: counts.get(a.id) ?? 0,
     }));

@@ -36,6 +36,11 @@ interface Claim {
   corroborating: Candidate[];
 }
 
+/** A corpus that knows near-copies (the same dispatch republished): they are cited with their original. */
+export interface CopiesView {
+  copiesOf(id: string): readonly Article[];
+}
+
 /**
  * Builds an extractive answer: the sentences that best answer the question, verbatim from the stored
  * article text, each with the citations that state it. It never writes a fact of its own: when
@@ -45,7 +50,7 @@ export function composeAnswer(
   question: string,
   queryTerms: readonly string[],
   ranked: readonly ScoredPassage[],
-  view: CorpusView,
+  view: CorpusView & Partial<CopiesView>,
   options: AnswerOptions,
 ): Answer {
   const weights = view.lexical.queryWeights(queryTerms);
@@ -57,9 +62,20 @@ export function composeAnswer(
   const quotes: QuoteGroup[] = [];
   for (const claim of claims) {
     const cited: number[] = [];
-    for (const c of [claim.primary, ...claim.corroborating]) {
+    const citedArticles = new Set<string>();
+    const cite = (c: Pick<Candidate, 'article' | 'start' | 'end' | 'score'>) => {
+      if (citedArticles.has(c.article.id)) return;
+      citedArticles.add(c.article.id);
       cited.push(citations.length);
       citations.push(citationOf(c));
+    };
+    for (const c of [claim.primary, ...claim.corroborating]) {
+      cite(c);
+      // Near-copies are not indexed twice: each that states the sentence is cited right after its original.
+      for (const copy of view.copiesOf?.(c.article.id) ?? []) {
+        const span = sameSentenceIn(copy, c);
+        if (span) cite({ article: copy, ...span, score: c.score });
+      }
     }
     const quoted = citations[cited[0]!]!;
     quotes.push({ quote: quoted.quote, citations: cited, published: quoted.published });
@@ -220,20 +236,42 @@ function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
 }
 
 /**
+ * Where a near-copy states a quoted sentence: the same words if it kept them, else its sentence that
+ * states the same thing (lightly edited), else null — the copy dropped or changed it and is not cited.
+ */
+function sameSentenceIn(copy: Article, c: Candidate): { start: number; end: number } | null {
+  const quote = c.article.text.slice(c.start, c.end);
+  const at = copy.text.indexOf(quote);
+  if (at >= 0) return { start: at, end: at + quote.length };
+  let best: { start: number; end: number; similarity: number } | null = null;
+  for (const span of splitSentences(copy.text)) {
+    const terms = new Set(analyze(copy.text.slice(span.start, span.end)));
+    const similarity = claimSimilarity(c.terms, terms);
+    if (similarity !== null && (best === null || similarity > best.similarity)) best = { ...span, similarity };
+  }
+  return best && { start: best.start, end: best.end };
+}
+
+/**
  * Two sentences state the same thing when they share most content terms, or a number and several
  * terms — never when each gives a figure the other does not (200 jobs then 450: the story moved).
  */
 function sameClaim(a: Candidate, b: Candidate): boolean {
-  if (differentFigures(a.terms, b.terms)) return false;
+  return claimSimilarity(a.terms, b.terms) !== null;
+}
+
+/** How alike two sentences' terms are when they state the same thing (see sameClaim), else null. */
+function claimSimilarity(a: Set<string>, b: Set<string>): number | null {
+  if (differentFigures(a, b)) return null;
   let shared = 0;
   let sharedNumber = false;
-  for (const t of a.terms) {
-    if (!b.terms.has(t)) continue;
+  for (const t of a) {
+    if (!b.has(t)) continue;
     shared++;
     if (/^\d{2,}$/.test(t)) sharedNumber = true;
   }
-  const similarity = shared / Math.max(1, Math.min(a.terms.size, b.terms.size));
-  return similarity >= 0.6 || (sharedNumber && similarity >= 0.3);
+  const similarity = shared / Math.max(1, Math.min(a.size, b.size));
+  return similarity >= 0.6 || (sharedNumber && similarity >= 0.3) ? similarity : null;
 }
 
 function differentFigures(a: Set<string>, b: Set<string>): boolean {

@@ -32,6 +32,11 @@ export interface StoredArticle extends Article {
    * publication date (`published` comes from the article itself, or stays null).
    */
   addedAt: string;
+  /**
+   * The earlier article this one is a near-copy of (the same dispatch republished), or null. A copy
+   * keeps its own file and metadata, but only its passages the original does not hold are indexed.
+   */
+  copyOf: string | null;
 }
 
 export interface StoredPassage extends Passage {
@@ -51,9 +56,43 @@ export interface Commit {
   manifest: Manifest;
   nextLabel: number;
   report: unknown;
+  /** How near-copies were detected (core/near-duplicates.ts settings) for the copyOf values written. */
+  copyDetection: string;
+  /** The shingles of every upserted article (all articles when `replaceAll`: the stored ones are of other settings or missing). */
+  shingles: ArticleShingles;
 }
 
-const SCHEMA_VERSION = 2;
+export interface ArticleShingles {
+  replaceAll: boolean;
+  articles: { id: string; shingles: ReadonlySet<number> }[];
+}
+
+/** The stored shingle index: which articles hold a shingle (32-bit hash), and how many each holds. */
+export interface ShingleIndex {
+  holders(hash: number): string[];
+  size(articleId: string): number;
+}
+
+/**
+ * One row per (shingle, article), looked up by shingle: near-copy candidates of a text are the
+ * articles sharing one of its shingles. An article's shingles hang off a small integer key (its
+ * shingle set, with their count) rather than its id, which keeps a million rows compact; both go
+ * with their article (ON DELETE CASCADE).
+ */
+const SHINGLES_TABLE = `
+  CREATE TABLE IF NOT EXISTS shingle_sets (
+    key INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    size INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS article_shingles (
+    hash INTEGER NOT NULL,
+    set_key INTEGER NOT NULL REFERENCES shingle_sets(key) ON DELETE CASCADE,
+    PRIMARY KEY (hash, set_key)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS article_shingles_by_set ON article_shingles(set_key);`;
+
+const SCHEMA_VERSION = 4;
 
 /** Article and passage metadata, the embedding cache and the manifest, in one SQLite file. */
 export class MetadataStore {
@@ -91,12 +130,16 @@ export class MetadataStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
     if (version > SCHEMA_VERSION) throw new Error(`metadata store schema ${version} is newer than this program (${SCHEMA_VERSION})`);
-    if (version === 1) {
+    if (version >= 1) {
       // Schema 1 had no added_at: the last indexing time is the best record of it there is.
+      // Schema 2 had no copy_of: nothing is a copy until the next reindex detects copies (the
+      // detection settings are not recorded yet, so that reindex compares every article).
+      // Schema 3 had no shingle table: the next reindex fills it (its detection settings differ).
       this.db.exec(`
         BEGIN;
-        ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT '';
-        UPDATE articles SET added_at = indexed_at;
+        ${version === 1 ? "ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT ''; UPDATE articles SET added_at = indexed_at;" : ''}
+        ${version <= 2 ? 'ALTER TABLE articles ADD COLUMN copy_of TEXT;' : ''}
+        ${SHINGLES_TABLE}
         PRAGMA user_version = ${SCHEMA_VERSION};
         COMMIT;
       `);
@@ -115,7 +158,8 @@ export class MetadataStore {
         file_size INTEGER NOT NULL,
         file_mtime INTEGER NOT NULL,
         indexed_at TEXT NOT NULL,
-        added_at TEXT NOT NULL
+        added_at TEXT NOT NULL,
+        copy_of TEXT
       ) STRICT;
       CREATE TABLE IF NOT EXISTS passages (
         label INTEGER PRIMARY KEY,
@@ -127,6 +171,7 @@ export class MetadataStore {
         terms TEXT NOT NULL
       ) STRICT;
       CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id, ord);
+      ${SHINGLES_TABLE}
       CREATE TABLE IF NOT EXISTS vectors (
         model TEXT NOT NULL,
         hash TEXT NOT NULL,
@@ -149,6 +194,45 @@ export class MetadataStore {
 
   nextLabel(): number {
     return this.meta<number>('next_label') ?? 1;
+  }
+
+  /** The near-copy detection settings the stored copyOf values were computed with (null: never). */
+  copyDetection(): string | null {
+    return this.meta<string>('copy_detection');
+  }
+
+  setCopyDetection(key: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('copy_detection', JSON.stringify(key));
+  }
+
+  /** Rewrites the shingles (all of them, or those of some articles) and the detection settings together. */
+  setShingles(shingles: ArticleShingles, copyDetection: string): void {
+    const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      this.writeShingles(shingles);
+      setMeta.run('copy_detection', JSON.stringify(copyDetection));
+    })();
+  }
+
+  shingleIndex(): ShingleIndex {
+    const holders = this.db.prepare('SELECT s.article_id FROM article_shingles a JOIN shingle_sets s ON s.key = a.set_key WHERE a.hash = ?').pluck();
+    const size = this.db.prepare('SELECT size FROM shingle_sets WHERE article_id = ?').pluck();
+    return {
+      holders: (hash) => holders.all(hash) as string[],
+      size: (articleId) => (size.get(articleId) as number | undefined) ?? 0,
+    };
+  }
+
+  private writeShingles({ replaceAll, articles }: ArticleShingles): void {
+    const clear = this.db.prepare('DELETE FROM shingle_sets WHERE article_id = ?');
+    const addSet = this.db.prepare('INSERT INTO shingle_sets (article_id, size) VALUES (?, ?)');
+    const add = this.db.prepare('INSERT INTO article_shingles (hash, set_key) VALUES (?, ?)');
+    if (replaceAll) this.db.exec('DELETE FROM article_shingles; DELETE FROM shingle_sets;');
+    for (const { id, shingles } of articles) {
+      if (!replaceAll) clear.run(id);
+      const key = addSet.run(id, shingles.size).lastInsertRowid;
+      for (const hash of shingles) add.run(hash, key);
+    }
   }
 
   lastReport<T>(): T | null {
@@ -212,12 +296,12 @@ export class MetadataStore {
     const removeArticle = this.db.prepare('DELETE FROM articles WHERE id = ?');
     const removePassage = this.db.prepare('DELETE FROM passages WHERE label = ?');
     const upsertArticle = this.db.prepare(`
-      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at, added_at)
-      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt, @addedAt)
+      INSERT INTO articles (id, path, title, source, url, published, language, text, file_hash, text_hash, file_size, file_mtime, indexed_at, added_at, copy_of)
+      VALUES (@id, @path, @title, @source, @url, @published, @language, @text, @fileHash, @textHash, @fileSize, @fileMtime, @indexedAt, @addedAt, @copyOf)
       ON CONFLICT(id) DO UPDATE SET path = excluded.path, title = excluded.title, source = excluded.source,
         url = excluded.url, published = excluded.published, language = excluded.language, text = excluded.text,
         file_hash = excluded.file_hash, text_hash = excluded.text_hash, file_size = excluded.file_size,
-        file_mtime = excluded.file_mtime, indexed_at = excluded.indexed_at`);
+        file_mtime = excluded.file_mtime, indexed_at = excluded.indexed_at, copy_of = excluded.copy_of`);
     const addPassage = this.db.prepare(
       'INSERT INTO passages (label, article_id, ord, start, end, hash, terms) VALUES (@label, @articleId, @ord, @start, @end, @hash, @terms)',
     );
@@ -227,9 +311,11 @@ export class MetadataStore {
       for (const id of change.removeArticleIds) removeArticle.run(id);
       for (const article of change.upsertArticles) upsertArticle.run(article);
       for (const passage of change.addPassages) addPassage.run(passage);
+      this.writeShingles(change.shingles);
       setMeta.run('manifest', JSON.stringify(change.manifest));
       setMeta.run('next_label', JSON.stringify(change.nextLabel));
       setMeta.run('last_reindex', JSON.stringify(change.report));
+      setMeta.run('copy_detection', JSON.stringify(change.copyDetection));
     })();
   }
 
@@ -267,6 +353,7 @@ interface ArticleRow {
   file_mtime: number;
   indexed_at: string;
   added_at: string;
+  copy_of: string | null;
 }
 
 interface PassageRow {
@@ -295,6 +382,7 @@ function fromArticleRow(r: ArticleRow): StoredArticle {
     fileMtime: r.file_mtime,
     indexedAt: r.indexed_at,
     addedAt: r.added_at,
+    copyOf: r.copy_of,
   };
 }
 
