@@ -55,55 +55,76 @@ export interface PassageContext {
  */
 const UNKNOWN_TERM_FACTOR = 0.5;
 
-/** One BM25 field: a set of documents (bags of terms) with their postings. */
-class Field {
-  readonly postings = new Map<string, { docs: number[]; tfs: number[] }>();
-  readonly lengths: number[] = [];
+/** One BM25 field, frozen: postings of every term in compressed rows (CSR), documents ascending. */
+interface Field {
+  /** Documents in the field. */
+  readonly n: number;
+  /** Postings of term t: docs/tfs[offsets[t] .. offsets[t + 1]). */
+  readonly offsets: Int32Array;
+  readonly docs: Int32Array;
+  readonly tfs: Int32Array;
+  /** k1 · (1 − b + b · length / avgdl) of each document: the length part of BM25's denominator. */
+  readonly lengthNorm: Float64Array;
+}
+
+/** A growable Int32Array (postings are built from millions of small integers: no boxed arrays). */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+/** Collects a field's documents as (term id, tf) pairs, then freezes them into postings. */
+class FieldBuilder {
+  private readonly pairDoc = new IntList();
+  private readonly pairTerm = new IntList();
+  private readonly pairTf = new IntList();
+  private readonly lengths = new IntList();
   private totalLength = 0;
 
-  add(terms: readonly string[] | Map<string, number>): number {
+  /** Adds one document from parallel term ids and counts; returns its number. */
+  add(terms: ArrayLike<number>, tfs: ArrayLike<number>, count = terms.length): number {
     const doc = this.lengths.length;
-    const counts = terms instanceof Map ? terms : countTerms(terms);
     let length = 0;
-    for (const [term, tf] of counts) {
-      length += tf;
-      let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = { docs: [], tfs: [] }));
-      list.docs.push(doc);
-      list.tfs.push(tf);
+    for (let i = 0; i < count; i++) {
+      this.pairDoc.push(doc);
+      this.pairTerm.push(terms[i]!);
+      this.pairTf.push(tfs[i]!);
+      length += tfs[i]!;
     }
     this.lengths.push(length);
     this.totalLength += length;
     return doc;
   }
 
-  get size(): number {
-    return this.lengths.length;
-  }
-
-  idf(term: string): number {
-    return idfOf(this.lengths.length, this.postings.get(term)?.docs.length ?? 0);
-  }
-
-  /** BM25 score of every document holding at least one query term. */
-  score(counts: Map<string, number>, k1: number, b: number): Float64Array | null {
+  build(vocabulary: number, k1: number, b: number): Field {
     const n = this.lengths.length;
-    if (n === 0) return null;
-    const avgdl = this.totalLength / n || 1;
-    const scores = new Float64Array(n);
-    for (const [term, count] of counts) {
-      const list = this.postings.get(term);
-      if (!list) continue;
-      const idf = this.idf(term);
-      for (let i = 0; i < list.docs.length; i++) {
-        const doc = list.docs[i]!;
-        const tf = list.tfs[i]!;
-        const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / avgdl);
-        // Query terms count once per occurrence, as in the measured baseline.
-        scores[doc]! += count * idf * ((tf * (k1 + 1)) / norm);
-      }
+    const pairs = this.pairDoc.length;
+    const offsets = new Int32Array(vocabulary + 1);
+    const terms = this.pairTerm.data;
+    for (let i = 0; i < pairs; i++) offsets[terms[i]! + 1]!++;
+    for (let t = 0; t < vocabulary; t++) offsets[t + 1]! += offsets[t]!;
+    const fill = offsets.slice(0, vocabulary);
+    const docs = new Int32Array(pairs);
+    const tfs = new Int32Array(pairs);
+    // Pairs come in document order, so each term's documents stay ascending.
+    for (let i = 0; i < pairs; i++) {
+      const at = fill[terms[i]!]!++;
+      docs[at] = this.pairDoc.data[i]!;
+      tfs[at] = this.pairTf.data[i]!;
     }
-    return scores;
+    const avgdl = this.totalLength / n || 1;
+    const lengthNorm = new Float64Array(n);
+    for (let doc = 0; doc < n; doc++) lengthNorm[doc] = k1 * (1 - b + (b * this.lengths.data[doc]!) / avgdl);
+    return { n, offsets, docs, tfs, lengthNorm };
   }
 }
 
@@ -117,28 +138,75 @@ function idfOf(n: number, df: number): number {
   return Math.log(1 + (Math.max(n, 1) - df + 0.5) / (df + 0.5));
 }
 
+/** Whether `doc` is among the ascending documents docs[from .. to). */
+function holds(docs: Int32Array, from: number, to: number, doc: number): boolean {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const d = docs[mid]!;
+    if (d === doc) return true;
+    if (d < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/** The frozen index: three fields, how passages map to their window and article, per-search scratch. */
+interface Built {
+  vocabulary: number;
+  passages: Field;
+  window: Field;
+  article: Field;
+  windowOf: Int32Array;
+  articleOf: Int32Array;
+  /** Coverage neighbours of passage d: neighbours[neighbourStart[d] .. neighbourStart[d + 1]). */
+  neighbourStart: Int32Array;
+  neighbours: Int32Array;
+  /** Score accumulators, all zero between searches, and the documents each search touched. */
+  scores: { passages: Float64Array; window: Float64Array; article: Float64Array };
+  touched: { passages: Int32Array; window: Int32Array; article: Int32Array };
+}
+
 /**
  * Okapi BM25 over passages, optionally helped by two context fields: the passage's window (itself and
  * its neighbours) and its whole article with the title. A passage's score is its own BM25 plus the
  * weighted BM25 of its window and of its article; coverage stays the passage's own.
+ *
+ * Terms are interned as integers and the postings frozen on first use; a search walks only the postings
+ * of the question's terms and keeps its best k in a small heap, so its cost follows the postings it
+ * touches, not the size of the corpus.
  */
 export class Bm25Index {
-  private readonly passages = new Field();
+  private readonly ids = new Map<string, number>();
   private readonly labels: number[] = [];
   private readonly contexts: (PassageContext | undefined)[] = [];
-  private readonly terms: Map<string, number>[] = [];
-  private context: { window: Field; article: Field; windowOf: Int32Array; articleOf: Int32Array; neighbours: number[][] } | null = null;
+  /** Passage d's distinct terms and counts: termIds/termTfs[termStart[d] .. termStart[d + 1]). */
+  private readonly termStart = new IntList();
+  private readonly termIds = new IntList();
+  private readonly termTfs = new IntList();
+  private built: Built | null = null;
 
-  constructor(readonly params: Bm25Params = DEFAULT_BM25) {}
+  constructor(readonly params: Bm25Params = DEFAULT_BM25) {
+    this.termStart.push(0);
+  }
 
   /** Adds one passage; `terms` as produced by the analyzer, repeats kept. */
   add(label: number, terms: readonly string[], context?: PassageContext): void {
-    const counts = countTerms(terms);
-    this.passages.add(counts);
+    const sorted = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) sorted[i] = this.intern(terms[i]!);
+    sorted.sort();
+    for (let i = 0; i < sorted.length; ) {
+      let j = i + 1;
+      while (j < sorted.length && sorted[j] === sorted[i]) j++;
+      this.termIds.push(sorted[i]!);
+      this.termTfs.push(j - i);
+      i = j;
+    }
+    this.termStart.push(this.termIds.length);
     this.labels.push(label);
     this.contexts.push(context);
-    this.terms.push(counts);
-    this.context = null;
+    this.built = null;
   }
 
   get size(): number {
@@ -146,61 +214,109 @@ export class Bm25Index {
   }
 
   idf(term: string): number {
-    return this.passages.idf(term);
+    const built = this.build();
+    const id = this.ids.get(term);
+    const f = built.passages;
+    return idfOf(f.n, id === undefined ? 0 : f.offsets[id + 1]! - f.offsets[id]!);
   }
 
   /** How much each distinct query term counts toward coverage (see UNKNOWN_TERM_FACTOR). */
   queryWeights(queryTerms: readonly string[]): Map<string, number> {
+    const f = this.build().passages;
     const weights = new Map<string, number>();
     const rarest = idfOf(this.labels.length, 1);
     for (const term of queryTerms) {
-      if (!weights.has(term)) weights.set(term, this.passages.postings.has(term) ? this.idf(term) : UNKNOWN_TERM_FACTOR * rarest);
+      if (weights.has(term)) continue;
+      const id = this.ids.get(term);
+      const df = id === undefined ? 0 : f.offsets[id + 1]! - f.offsets[id]!;
+      weights.set(term, df > 0 ? idfOf(f.n, df) : UNKNOWN_TERM_FACTOR * rarest);
     }
     return weights;
   }
 
   search(queryTerms: readonly string[], k: number): LexicalHit[] {
     const n = this.labels.length;
-    if (n === 0 || queryTerms.length === 0) return [];
-    const { k1, b, windowWeight, articleWeight } = this.params;
+    if (n === 0 || queryTerms.length === 0 || k <= 0) return [];
+    const built = this.build();
+    const { k1, windowWeight, articleWeight } = this.params;
     const counts = countTerms(queryTerms);
     const weights = this.queryWeights(queryTerms);
+    // Distinct query terms in the order they were first asked (sums run in that order, as always).
+    const ids = new Int32Array(counts.size);
+    const times = new Float64Array(counts.size);
+    const termWeights = new Float64Array(counts.size);
     let totalWeight = 0;
-    for (const w of weights.values()) totalWeight += w;
-
-    const own = this.passages.score(counts, k1, b)!;
-    const ctx = windowWeight > 0 || articleWeight > 0 ? this.contextFields() : null;
-    const window = ctx && windowWeight > 0 ? ctx.window.score(counts, k1, b) : null;
-    const article = ctx && articleWeight > 0 ? ctx.article.score(counts, k1, b) : null;
-    const neighbours = this.contextFields().neighbours;
-    const hits: { doc: number; score: number }[] = [];
-    for (let doc = 0; doc < n; doc++) {
-      if (own[doc] === 0) continue; // a passage must hold a question word itself
-      let score = own[doc]!;
-      if (window) score += windowWeight * window[ctx!.windowOf[doc]!]!;
-      if (article && ctx!.articleOf[doc]! >= 0) score += articleWeight * article[ctx!.articleOf[doc]!]!;
-      hits.push({ doc, score });
+    let q = 0;
+    for (const [term, count] of counts) {
+      ids[q] = this.ids.get(term) ?? -1;
+      times[q] = count;
+      termWeights[q] = weights.get(term)!;
+      totalWeight += termWeights[q]!;
+      q++;
     }
-    return hits
-      .sort((x, y) => y.score - x.score || x.doc - y.doc)
-      .slice(0, k)
-      .map(({ doc, score }) => {
-        let matched = 0;
-        const near = neighbours[doc]!.map((d) => this.terms[d]!);
-        for (const [term, w] of weights) if (this.terms[doc]!.has(term) || near.some((t) => t.has(term))) matched += w;
-        return { label: this.labels[doc]!, score, coverage: totalWeight > 0 ? matched / totalWeight : 0 };
-      });
+
+    const { scores, touched } = built;
+    const ownTouched = scoreField(built.passages, ids, times, k1, scores.passages, touched.passages);
+    const windowTouched = windowWeight > 0 ? scoreField(built.window, ids, times, k1, scores.window, touched.window) : 0;
+    const articleTouched = articleWeight > 0 ? scoreField(built.article, ids, times, k1, scores.article, touched.article) : 0;
+
+    // The best k passages holding a question word themselves: a heap whose root is the worst kept.
+    const size = Math.min(k, ownTouched);
+    const heapDoc = new Int32Array(size);
+    const heapScore = new Float64Array(size);
+    let kept = 0;
+    for (let i = 0; i < ownTouched; i++) {
+      const doc = touched.passages[i]!;
+      let score = scores.passages[doc]!;
+      if (windowWeight > 0) score += windowWeight * scores.window[built.windowOf[doc]!]!;
+      if (articleWeight > 0 && built.articleOf[doc]! >= 0) score += articleWeight * scores.article[built.articleOf[doc]!]!;
+      if (kept < size) {
+        siftUp(heapDoc, heapScore, kept++, doc, score);
+      } else if (worse(heapScore[0]!, heapDoc[0]!, score, doc)) {
+        siftDown(heapDoc, heapScore, kept, doc, score);
+      }
+    }
+    for (let i = 0; i < ownTouched; i++) scores.passages[touched.passages[i]!] = 0;
+    for (let i = 0; i < windowTouched; i++) scores.window[touched.window[i]!] = 0;
+    for (let i = 0; i < articleTouched; i++) scores.article[touched.article[i]!] = 0;
+
+    const order = Array.from({ length: kept }, (_, i) => i).sort((x, y) => heapScore[y]! - heapScore[x]! || heapDoc[x]! - heapDoc[y]!);
+    const { offsets, docs } = built.passages;
+    return order.map((i) => {
+      const doc = heapDoc[i]!;
+      let matched = 0;
+      for (let t = 0; t < ids.length; t++) {
+        const id = ids[t]!;
+        if (id < 0) continue;
+        const from = offsets[id]!;
+        const to = offsets[id + 1]!;
+        let found = holds(docs, from, to, doc);
+        for (let j = built.neighbourStart[doc]!; !found && j < built.neighbourStart[doc + 1]!; j++) found = holds(docs, from, to, built.neighbours[j]!);
+        if (found) matched += termWeights[t]!;
+      }
+      return { label: this.labels[doc]!, score: heapScore[i]!, coverage: totalWeight > 0 ? matched / totalWeight : 0 };
+    });
   }
 
-  /** Builds the window and article fields from the passages' contexts (once, on first use). */
-  private contextFields() {
-    if (this.context) return this.context;
-    const window = new Field();
-    const article = new Field();
+  private intern(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) this.ids.set(term, (id = this.ids.size));
+    return id;
+  }
+
+  /** Freezes the passages and builds the window and article fields from their contexts (once, on first use). */
+  private build(): Built {
+    if (this.built) return this.built;
+    const { k1, b } = this.params;
     const n = this.labels.length;
+    const start = this.termStart.data;
+    const termIds = this.termIds.data;
+    const termTfs = this.termTfs.data;
+    const passages = new FieldBuilder();
+    for (let doc = 0; doc < n; doc++) passages.add(termIds.subarray(start[doc]!, start[doc + 1]!), termTfs.subarray(start[doc]!, start[doc + 1]!));
+
     const windowOf = new Int32Array(n);
     const articleOf = new Int32Array(n).fill(-1);
-    const neighbours: number[][] = Array.from({ length: n }, () => []);
     const byArticle = new Map<string, number[]>();
     for (let doc = 0; doc < n; doc++) {
       const c = this.contexts[doc];
@@ -209,25 +325,141 @@ export class Bm25Index {
       if (!docs) byArticle.set(c.article, (docs = []));
       docs.push(doc);
     }
-    const merge = (into: Map<string, number>, from: Map<string, number>) => {
-      for (const [t, tf] of from) into.set(t, (into.get(t) ?? 0) + tf);
+    for (const docs of byArticle.values()) docs.sort((x, y) => this.contexts[x]!.ord - this.contexts[y]!.ord);
+    // Title terms are interned before the vocabulary is frozen.
+    const titles = [...byArticle.values()].map((docs) => (this.contexts[docs[0]!]!.title ?? []).map((t) => this.intern(t)));
+    const vocabulary = this.ids.size;
+
+    // Merged bags: a scratch count per term, and the terms it touched.
+    const merged = new Int32Array(vocabulary);
+    const mergedTerms = new Int32Array(vocabulary);
+    let mergedSize = 0;
+    const mergeDoc = (doc: number) => {
+      for (let p = start[doc]!; p < start[doc + 1]!; p++) {
+        const t = termIds[p]!;
+        if (merged[t] === 0) mergedTerms[mergedSize++] = t;
+        merged[t]! += termTfs[p]!;
+      }
     };
-    for (let doc = 0; doc < n; doc++) if (!this.contexts[doc]) windowOf[doc] = window.add(this.terms[doc]!);
-    for (const docs of byArticle.values()) {
-      docs.sort((x, y) => this.contexts[x]!.ord - this.contexts[y]!.ord);
-      const whole = new Map<string, number>();
-      for (const t of this.contexts[docs[0]!]!.title ?? []) whole.set(t, (whole.get(t) ?? 0) + 1);
-      docs.forEach((doc, i) => {
-        const w = new Map<string, number>();
-        for (let j = Math.max(0, i - WINDOW_NEIGHBOURS); j <= Math.min(docs.length - 1, i + WINDOW_NEIGHBOURS); j++) merge(w, this.terms[docs[j]!]!);
-        windowOf[doc] = window.add(w);
-        for (let j = Math.max(0, i - COVERAGE_NEIGHBOURS); j <= Math.min(docs.length - 1, i + COVERAGE_NEIGHBOURS); j++) if (j !== i) neighbours[doc]!.push(docs[j]!);
-        merge(whole, this.terms[doc]!);
-      });
-      const a = article.add(whole);
-      for (const doc of docs) articleOf[doc] = a;
+    const flush = (into: FieldBuilder): number => {
+      const tfs = new Int32Array(mergedSize);
+      for (let i = 0; i < mergedSize; i++) {
+        tfs[i] = merged[mergedTerms[i]!]!;
+        merged[mergedTerms[i]!] = 0;
+      }
+      const doc = into.add(mergedTerms, tfs, mergedSize);
+      mergedSize = 0;
+      return doc;
+    };
+
+    const window = new FieldBuilder();
+    const article = new FieldBuilder();
+    const neighbourCounts = new Int32Array(n + 1);
+    const neighbourLists: Int32Array[] = new Array(n);
+    for (let doc = 0; doc < n; doc++) {
+      if (this.contexts[doc]) continue;
+      mergeDoc(doc);
+      windowOf[doc] = flush(window);
     }
-    this.context = { window, article, windowOf, articleOf, neighbours };
-    return this.context;
+    let a = 0;
+    for (const docs of byArticle.values()) {
+      docs.forEach((doc, i) => {
+        for (let j = Math.max(0, i - WINDOW_NEIGHBOURS); j <= Math.min(docs.length - 1, i + WINDOW_NEIGHBOURS); j++) mergeDoc(docs[j]!);
+        windowOf[doc] = flush(window);
+        const from = Math.max(0, i - COVERAGE_NEIGHBOURS);
+        const to = Math.min(docs.length - 1, i + COVERAGE_NEIGHBOURS);
+        const near = new Int32Array(to - from);
+        let m = 0;
+        for (let j = from; j <= to; j++) if (j !== i) near[m++] = docs[j]!;
+        neighbourLists[doc] = near;
+        neighbourCounts[doc + 1] = near.length;
+      });
+      for (const t of titles[a++]!) {
+        if (merged[t] === 0) mergedTerms[mergedSize++] = t;
+        merged[t]!++;
+      }
+      for (const doc of docs) mergeDoc(doc);
+      const whole = flush(article);
+      for (const doc of docs) articleOf[doc] = whole;
+    }
+    for (let doc = 0; doc < n; doc++) neighbourCounts[doc + 1]! += neighbourCounts[doc]!;
+    const neighbours = new Int32Array(neighbourCounts[n]!);
+    for (let doc = 0; doc < n; doc++) if (neighbourLists[doc]) neighbours.set(neighbourLists[doc]!, neighbourCounts[doc]!);
+
+    const fields = { passages: passages.build(vocabulary, k1, b), window: window.build(vocabulary, k1, b), article: article.build(vocabulary, k1, b) };
+    this.built = {
+      vocabulary,
+      ...fields,
+      windowOf,
+      articleOf,
+      neighbourStart: neighbourCounts,
+      neighbours,
+      scores: { passages: new Float64Array(fields.passages.n), window: new Float64Array(fields.window.n), article: new Float64Array(fields.article.n) },
+      touched: { passages: new Int32Array(fields.passages.n), window: new Int32Array(fields.window.n), article: new Int32Array(fields.article.n) },
+    };
+    return this.built;
   }
+}
+
+/**
+ * Adds the BM25 of the query terms (ids, how many times asked) to every document of the field holding
+ * one, walking those terms' postings only; records each document it touches first. Returns how many.
+ */
+function scoreField(field: Field, ids: Int32Array, times: Float64Array, k1: number, scores: Float64Array, touched: Int32Array): number {
+  const { offsets, docs, tfs, lengthNorm } = field;
+  const k1p1 = k1 + 1;
+  let count = 0;
+  for (let q = 0; q < ids.length; q++) {
+    const id = ids[q]!;
+    if (id < 0 || id + 1 >= offsets.length) continue;
+    const from = offsets[id]!;
+    const to = offsets[id + 1]!;
+    if (from === to) continue;
+    // Query terms count once per occurrence, as in the measured baseline.
+    const weight = times[q]! * idfOf(field.n, to - from);
+    for (let p = from; p < to; p++) {
+      const doc = docs[p]!;
+      const tf = tfs[p]!;
+      // Every contribution is > 0: a score still 0 is a document not touched yet.
+      if (scores[doc] === 0) touched[count++] = doc;
+      scores[doc]! += weight * ((tf * k1p1) / (tf + lengthNorm[doc]!));
+    }
+  }
+  return count;
+}
+
+/** The ranking's order: higher score first, then lower document number. */
+function worse(scoreA: number, docA: number, scoreB: number, docB: number): boolean {
+  return scoreA < scoreB || (scoreA === scoreB && docA > docB);
+}
+
+/** Min-heap (worst at the root) insertion at slot `at`. */
+function siftUp(docs: Int32Array, scores: Float64Array, at: number, doc: number, score: number): void {
+  let i = at;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!worse(score, doc, scores[parent]!, docs[parent]!)) break;
+    docs[i] = docs[parent]!;
+    scores[i] = scores[parent]!;
+    i = parent;
+  }
+  docs[i] = doc;
+  scores[i] = score;
+}
+
+/** Replaces the root (the worst kept) with a better document and restores the heap. */
+function siftDown(docs: Int32Array, scores: Float64Array, size: number, doc: number, score: number): void {
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= size) break;
+    const right = left + 1;
+    const child = right < size && worse(scores[right]!, docs[right]!, scores[left]!, docs[left]!) ? right : left;
+    if (!worse(scores[child]!, docs[child]!, score, doc)) break;
+    docs[i] = docs[child]!;
+    scores[i] = scores[child]!;
+    i = child;
+  }
+  docs[i] = doc;
+  scores[i] = score;
 }
