@@ -72,34 +72,56 @@ class IntList {
   data = new Int32Array(1024);
   length = 0;
 
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
+  /** Makes room for `extra` more values; write them at data[length…] and move `length` on. */
+  reserve(extra: number): Int32Array {
+    if (this.length + extra > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + extra));
+      grown.set(this.data.subarray(0, this.length));
       this.data = grown;
     }
-    this.data[this.length++] = x;
+    return this.data;
+  }
+
+  push(x: number): void {
+    this.reserve(1)[this.length++] = x;
   }
 }
 
-/** Collects a field's documents as (term id, tf) pairs, then freezes them into postings. */
+/**
+ * A field's documents as rows of (term id, tf), in the order they are added, frozen into postings by
+ * `build`. The passages' own rows are also what the window and article fields are merged from.
+ */
 class FieldBuilder {
-  private readonly pairDoc = new IntList();
-  private readonly pairTerm = new IntList();
-  private readonly pairTf = new IntList();
+  /** Document d's terms and counts: terms/tfs[starts[d] .. starts[d + 1]). */
+  readonly starts = new IntList();
+  readonly terms = new IntList();
+  readonly tfs = new IntList();
   private readonly lengths = new IntList();
   private totalLength = 0;
 
-  /** Adds one document from parallel term ids and counts; returns its number. */
+  constructor() {
+    this.starts.push(0);
+  }
+
+  get size(): number {
+    return this.lengths.length;
+  }
+
+  /** Adds one document from parallel term ids and counts (the first `count`); returns its number. */
   add(terms: ArrayLike<number>, tfs: ArrayLike<number>, count = terms.length): number {
     const doc = this.lengths.length;
+    const at = this.terms.length;
+    const termData = this.terms.reserve(count);
+    const tfData = this.tfs.reserve(count);
     let length = 0;
     for (let i = 0; i < count; i++) {
-      this.pairDoc.push(doc);
-      this.pairTerm.push(terms[i]!);
-      this.pairTf.push(tfs[i]!);
+      termData[at + i] = terms[i]!;
+      tfData[at + i] = tfs[i]!;
       length += tfs[i]!;
     }
+    this.terms.length += count;
+    this.tfs.length += count;
+    this.starts.push(this.terms.length);
     this.lengths.push(length);
     this.totalLength += length;
     return doc;
@@ -107,19 +129,23 @@ class FieldBuilder {
 
   build(vocabulary: number, k1: number, b: number): Field {
     const n = this.lengths.length;
-    const pairs = this.pairDoc.length;
+    const pairs = this.terms.length;
+    const terms = this.terms.data;
+    const tfIn = this.tfs.data;
+    const starts = this.starts.data;
     const offsets = new Int32Array(vocabulary + 1);
-    const terms = this.pairTerm.data;
     for (let i = 0; i < pairs; i++) offsets[terms[i]! + 1]!++;
     for (let t = 0; t < vocabulary; t++) offsets[t + 1]! += offsets[t]!;
     const fill = offsets.slice(0, vocabulary);
     const docs = new Int32Array(pairs);
     const tfs = new Int32Array(pairs);
-    // Pairs come in document order, so each term's documents stay ascending.
-    for (let i = 0; i < pairs; i++) {
-      const at = fill[terms[i]!]!++;
-      docs[at] = this.pairDoc.data[i]!;
-      tfs[at] = this.pairTf.data[i]!;
+    // Documents in order, so each term's postings stay ascending.
+    for (let doc = 0; doc < n; doc++) {
+      for (let i = starts[doc]!; i < starts[doc + 1]!; i++) {
+        const at = fill[terms[i]!]!++;
+        docs[at] = doc;
+        tfs[at] = tfIn[i]!;
+      }
     }
     const avgdl = this.totalLength / n || 1;
     const lengthNorm = new Float64Array(n);
@@ -181,29 +207,28 @@ export class Bm25Index {
   private readonly ids = new Map<string, number>();
   private readonly labels: number[] = [];
   private readonly contexts: (PassageContext | undefined)[] = [];
-  /** Passage d's distinct terms and counts: termIds/termTfs[termStart[d] .. termStart[d + 1]). */
-  private readonly termStart = new IntList();
-  private readonly termIds = new IntList();
-  private readonly termTfs = new IntList();
+  /** Each passage's distinct terms and counts, in the order added. */
+  private readonly passages = new FieldBuilder();
   private built: Built | null = null;
 
-  constructor(readonly params: Bm25Params = DEFAULT_BM25) {
-    this.termStart.push(0);
-  }
+  constructor(readonly params: Bm25Params = DEFAULT_BM25) {}
 
   /** Adds one passage; `terms` as produced by the analyzer, repeats kept. */
   add(label: number, terms: readonly string[], context?: PassageContext): void {
-    const sorted = new Int32Array(terms.length);
-    for (let i = 0; i < terms.length; i++) sorted[i] = this.intern(terms[i]!);
-    sorted.sort();
-    for (let i = 0; i < sorted.length; ) {
+    // Term ids sorted, then counted in place: the distinct ids and their counts.
+    const ids = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) ids[i] = this.intern(terms[i]!);
+    ids.sort();
+    const tfs = new Int32Array(terms.length);
+    let distinct = 0;
+    for (let i = 0; i < ids.length; ) {
       let j = i + 1;
-      while (j < sorted.length && sorted[j] === sorted[i]) j++;
-      this.termIds.push(sorted[i]!);
-      this.termTfs.push(j - i);
+      while (j < ids.length && ids[j] === ids[i]) j++;
+      ids[distinct] = ids[i]!;
+      tfs[distinct++] = j - i;
       i = j;
     }
-    this.termStart.push(this.termIds.length);
+    this.passages.add(ids, tfs, distinct);
     this.labels.push(label);
     this.contexts.push(context);
     this.built = null;
@@ -309,11 +334,9 @@ export class Bm25Index {
     if (this.built) return this.built;
     const { k1, b } = this.params;
     const n = this.labels.length;
-    const start = this.termStart.data;
-    const termIds = this.termIds.data;
-    const termTfs = this.termTfs.data;
-    const passages = new FieldBuilder();
-    for (let doc = 0; doc < n; doc++) passages.add(termIds.subarray(start[doc]!, start[doc + 1]!), termTfs.subarray(start[doc]!, start[doc + 1]!));
+    const start = this.passages.starts.data;
+    const termIds = this.passages.terms.data;
+    const termTfs = this.passages.tfs.data;
 
     const windowOf = new Int32Array(n);
     const articleOf = new Int32Array(n).fill(-1);
@@ -341,13 +364,13 @@ export class Bm25Index {
         merged[t]! += termTfs[p]!;
       }
     };
+    const mergedTfs = new Int32Array(vocabulary);
     const flush = (into: FieldBuilder): number => {
-      const tfs = new Int32Array(mergedSize);
       for (let i = 0; i < mergedSize; i++) {
-        tfs[i] = merged[mergedTerms[i]!]!;
+        mergedTfs[i] = merged[mergedTerms[i]!]!;
         merged[mergedTerms[i]!] = 0;
       }
-      const doc = into.add(mergedTerms, tfs, mergedSize);
+      const doc = into.add(mergedTerms, mergedTfs, mergedSize);
       mergedSize = 0;
       return doc;
     };
@@ -386,7 +409,7 @@ export class Bm25Index {
     const neighbours = new Int32Array(neighbourCounts[n]!);
     for (let doc = 0; doc < n; doc++) if (neighbourLists[doc]) neighbours.set(neighbourLists[doc]!, neighbourCounts[doc]!);
 
-    const fields = { passages: passages.build(vocabulary, k1, b), window: window.build(vocabulary, k1, b), article: article.build(vocabulary, k1, b) };
+    const fields = { passages: this.passages.build(vocabulary, k1, b), window: window.build(vocabulary, k1, b), article: article.build(vocabulary, k1, b) };
     this.built = {
       vocabulary,
       ...fields,
