@@ -107,6 +107,10 @@ class FieldBuilder {
     return this.lengths.length;
   }
 
+  lengthOf(doc: number): number {
+    return this.lengths.data[doc]!;
+  }
+
   /** Adds one document from parallel term ids and counts (the first `count`); returns its number. */
   add(terms: ArrayLike<number>, tfs: ArrayLike<number>, count = terms.length): number {
     const doc = this.lengths.length;
@@ -147,10 +151,7 @@ class FieldBuilder {
         tfs[at] = tfIn[i]!;
       }
     }
-    const avgdl = this.totalLength / n || 1;
-    const lengthNorm = new Float64Array(n);
-    for (let doc = 0; doc < n; doc++) lengthNorm[doc] = k1 * (1 - b + (b * this.lengths.data[doc]!) / avgdl);
-    return { n, offsets, docs, tfs, lengthNorm };
+    return { n, offsets, docs, tfs, lengthNorm: lengthNorms(this.lengths.data.subarray(0, n), k1, b) };
   }
 }
 
@@ -178,20 +179,34 @@ function holds(docs: Int32Array, from: number, to: number, doc: number): boolean
   return false;
 }
 
-/** The frozen index: three fields, how passages map to their window and article, per-search scratch. */
+/**
+ * The frozen index. The window and article fields are not stored as postings of their own: a window's
+ * or an article's term count is the sum of its passages' counts (plus the title's), so a search sums
+ * the passage postings of the question's terms into them, and counts their documents for the idf.
+ */
 interface Built {
-  vocabulary: number;
   passages: Field;
-  window: Field;
-  article: Field;
-  windowOf: Int32Array;
+  /** Passages in article order (each article's passages by ord; a passage without context alone). */
+  order: Int32Array;
+  /** Where passage d sits in `order`, and the [start, end) of its article's run there. */
+  rank: Int32Array;
+  groupStart: Int32Array;
+  groupEnd: Int32Array;
+  /** The window field's length part of each window (window d is centred on passage d). */
+  windowNorm: Float64Array;
+  /** Article field document of each passage (-1 without context), the article count and length parts. */
   articleOf: Int32Array;
-  /** Coverage neighbours of passage d: neighbours[neighbourStart[d] .. neighbourStart[d + 1]). */
-  neighbourStart: Int32Array;
-  neighbours: Int32Array;
+  articles: number;
+  articleNorm: Float64Array;
+  /** Title terms of each article, as postings over article numbers. */
+  titles: Field;
   /** Score accumulators, all zero between searches, and the documents each search touched. */
   scores: { passages: Float64Array; window: Float64Array; article: Float64Array };
   touched: { passages: Int32Array; window: Int32Array; article: Int32Array };
+  /** Per-term scratch: summed counts of windows and articles, and which ones the term reached. */
+  windowTf: Int32Array;
+  articleTf: Int32Array;
+  reached: Int32Array;
 }
 
 /**
@@ -215,19 +230,9 @@ export class Bm25Index {
 
   /** Adds one passage; `terms` as produced by the analyzer, repeats kept. */
   add(label: number, terms: readonly string[], context?: PassageContext): void {
-    // Term ids sorted, then counted in place: the distinct ids and their counts.
-    const ids = new Int32Array(terms.length);
-    for (let i = 0; i < terms.length; i++) ids[i] = this.intern(terms[i]!);
-    ids.sort();
-    const tfs = new Int32Array(terms.length);
-    let distinct = 0;
-    for (let i = 0; i < ids.length; ) {
-      let j = i + 1;
-      while (j < ids.length && ids[j] === ids[i]) j++;
-      ids[distinct] = ids[i]!;
-      tfs[distinct++] = j - i;
-      i = j;
-    }
+    const termIds = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) termIds[i] = this.intern(terms[i]!);
+    const { ids, tfs, distinct } = counted(termIds);
     this.passages.add(ids, tfs, distinct);
     this.labels.push(label);
     this.contexts.push(context);
@@ -282,8 +287,8 @@ export class Bm25Index {
 
     const { scores, touched } = built;
     const ownTouched = scoreField(built.passages, ids, times, k1, scores.passages, touched.passages);
-    const windowTouched = windowWeight > 0 ? scoreField(built.window, ids, times, k1, scores.window, touched.window) : 0;
-    const articleTouched = articleWeight > 0 ? scoreField(built.article, ids, times, k1, scores.article, touched.article) : 0;
+    const windowTouched = windowWeight > 0 ? scoreWindows(built, ids, times, k1, scores.window, touched.window) : 0;
+    const articleTouched = articleWeight > 0 ? scoreArticles(built, ids, times, k1, scores.article, touched.article) : 0;
 
     // The best k passages holding a question word themselves: a heap whose root is the worst kept.
     const size = Math.min(k, ownTouched);
@@ -293,7 +298,7 @@ export class Bm25Index {
     for (let i = 0; i < ownTouched; i++) {
       const doc = touched.passages[i]!;
       let score = scores.passages[doc]!;
-      if (windowWeight > 0) score += windowWeight * scores.window[built.windowOf[doc]!]!;
+      if (windowWeight > 0) score += windowWeight * scores.window[doc]!;
       if (articleWeight > 0 && built.articleOf[doc]! >= 0) score += articleWeight * scores.article[built.articleOf[doc]!]!;
       if (kept < size) {
         siftUp(heapDoc, heapScore, kept++, doc, score);
@@ -309,14 +314,18 @@ export class Bm25Index {
     const { offsets, docs } = built.passages;
     return order.map((i) => {
       const doc = heapDoc[i]!;
+      // The passage and its COVERAGE_NEIGHBOURS on each side within its article.
+      const r = built.rank[doc]!;
+      const lo = Math.max(built.groupStart[doc]!, r - COVERAGE_NEIGHBOURS);
+      const hi = Math.min(built.groupEnd[doc]! - 1, r + COVERAGE_NEIGHBOURS);
       let matched = 0;
       for (let t = 0; t < ids.length; t++) {
         const id = ids[t]!;
-        if (id < 0) continue;
+        if (id < 0 || id + 1 >= offsets.length) continue;
         const from = offsets[id]!;
         const to = offsets[id + 1]!;
-        let found = holds(docs, from, to, doc);
-        for (let j = built.neighbourStart[doc]!; !found && j < built.neighbourStart[doc + 1]!; j++) found = holds(docs, from, to, built.neighbours[j]!);
+        let found = false;
+        for (let j = lo; !found && j <= hi; j++) found = holds(docs, from, to, built.order[j]!);
         if (found) matched += termWeights[t]!;
       }
       return { label: this.labels[doc]!, score: heapScore[i]!, coverage: totalWeight > 0 ? matched / totalWeight : 0 };
@@ -329,17 +338,11 @@ export class Bm25Index {
     return id;
   }
 
-  /** Freezes the passages and builds the window and article fields from their contexts (once, on first use). */
+  /** Freezes the passages into postings and lays out their windows and articles (once, on first use). */
   private build(): Built {
     if (this.built) return this.built;
     const { k1, b } = this.params;
     const n = this.labels.length;
-    const start = this.passages.starts.data;
-    const termIds = this.passages.terms.data;
-    const termTfs = this.passages.tfs.data;
-
-    const windowOf = new Int32Array(n);
-    const articleOf = new Int32Array(n).fill(-1);
     const byArticle = new Map<string, number[]>();
     for (let doc = 0; doc < n; doc++) {
       const c = this.contexts[doc];
@@ -348,80 +351,166 @@ export class Bm25Index {
       if (!docs) byArticle.set(c.article, (docs = []));
       docs.push(doc);
     }
-    for (const docs of byArticle.values()) docs.sort((x, y) => this.contexts[x]!.ord - this.contexts[y]!.ord);
-    // Title terms are interned before the vocabulary is frozen.
-    const titles = [...byArticle.values()].map((docs) => (this.contexts[docs[0]!]!.title ?? []).map((t) => this.intern(t)));
-    const vocabulary = this.ids.size;
-
-    // Merged bags: a scratch count per term, and the terms it touched.
-    const merged = new Int32Array(vocabulary);
-    const mergedTerms = new Int32Array(vocabulary);
-    let mergedSize = 0;
-    const mergeDoc = (doc: number) => {
-      for (let p = start[doc]!; p < start[doc + 1]!; p++) {
-        const t = termIds[p]!;
-        if (merged[t] === 0) mergedTerms[mergedSize++] = t;
-        merged[t]! += termTfs[p]!;
-      }
-    };
-    const mergedTfs = new Int32Array(vocabulary);
-    const flush = (into: FieldBuilder): number => {
-      for (let i = 0; i < mergedSize; i++) {
-        mergedTfs[i] = merged[mergedTerms[i]!]!;
-        merged[mergedTerms[i]!] = 0;
-      }
-      const doc = into.add(mergedTerms, mergedTfs, mergedSize);
-      mergedSize = 0;
-      return doc;
-    };
-
-    const window = new FieldBuilder();
-    const article = new FieldBuilder();
-    const neighbourCounts = new Int32Array(n + 1);
-    const neighbourLists: Int32Array[] = new Array(n);
+    const order = new Int32Array(n);
+    const rank = new Int32Array(n);
+    const groupStart = new Int32Array(n);
+    const groupEnd = new Int32Array(n);
+    const articleOf = new Int32Array(n).fill(-1);
+    let at = 0;
     for (let doc = 0; doc < n; doc++) {
       if (this.contexts[doc]) continue;
-      mergeDoc(doc);
-      windowOf[doc] = flush(window);
+      order[at] = doc;
+      rank[doc] = at;
+      groupStart[doc] = at;
+      groupEnd[doc] = ++at;
     }
-    let a = 0;
+    // Article lengths count the title's words (interned here, before the vocabulary is frozen).
+    const titles = new FieldBuilder();
+    const articleLengths = new Float64Array(byArticle.size);
+    let article = 0;
     for (const docs of byArticle.values()) {
-      docs.forEach((doc, i) => {
-        for (let j = Math.max(0, i - WINDOW_NEIGHBOURS); j <= Math.min(docs.length - 1, i + WINDOW_NEIGHBOURS); j++) mergeDoc(docs[j]!);
-        windowOf[doc] = flush(window);
-        const from = Math.max(0, i - COVERAGE_NEIGHBOURS);
-        const to = Math.min(docs.length - 1, i + COVERAGE_NEIGHBOURS);
-        const near = new Int32Array(to - from);
-        let m = 0;
-        for (let j = from; j <= to; j++) if (j !== i) near[m++] = docs[j]!;
-        neighbourLists[doc] = near;
-        neighbourCounts[doc + 1] = near.length;
-      });
-      for (const t of titles[a++]!) {
-        if (merged[t] === 0) mergedTerms[mergedSize++] = t;
-        merged[t]!++;
+      docs.sort((x, y) => this.contexts[x]!.ord - this.contexts[y]!.ord);
+      const start = at;
+      for (const doc of docs) {
+        order[at] = doc;
+        rank[doc] = at++;
+        articleOf[doc] = article;
+        articleLengths[article]! += this.passages.lengthOf(doc);
       }
-      for (const doc of docs) mergeDoc(doc);
-      const whole = flush(article);
-      for (const doc of docs) articleOf[doc] = whole;
+      for (const doc of docs) {
+        groupStart[doc] = start;
+        groupEnd[doc] = at;
+      }
+      const title = counted((this.contexts[docs[0]!]!.title ?? []).map((t) => this.intern(t)));
+      titles.add(title.ids, title.tfs, title.distinct);
+      articleLengths[article]! += titles.lengthOf(article);
+      article++;
     }
-    for (let doc = 0; doc < n; doc++) neighbourCounts[doc + 1]! += neighbourCounts[doc]!;
-    const neighbours = new Int32Array(neighbourCounts[n]!);
-    for (let doc = 0; doc < n; doc++) if (neighbourLists[doc]) neighbours.set(neighbourLists[doc]!, neighbourCounts[doc]!);
-
-    const fields = { passages: this.passages.build(vocabulary, k1, b), window: window.build(vocabulary, k1, b), article: article.build(vocabulary, k1, b) };
+    const windowLengths = new Float64Array(n);
+    for (let doc = 0; doc < n; doc++) {
+      const r = rank[doc]!;
+      for (let j = Math.max(groupStart[doc]!, r - WINDOW_NEIGHBOURS); j <= Math.min(groupEnd[doc]! - 1, r + WINDOW_NEIGHBOURS); j++) {
+        windowLengths[doc]! += this.passages.lengthOf(order[j]!);
+      }
+    }
+    const vocabulary = this.ids.size;
+    const articles = byArticle.size;
     this.built = {
-      vocabulary,
-      ...fields,
-      windowOf,
+      passages: this.passages.build(vocabulary, k1, b),
+      order,
+      rank,
+      groupStart,
+      groupEnd,
+      windowNorm: lengthNorms(windowLengths, k1, b),
       articleOf,
-      neighbourStart: neighbourCounts,
-      neighbours,
-      scores: { passages: new Float64Array(fields.passages.n), window: new Float64Array(fields.window.n), article: new Float64Array(fields.article.n) },
-      touched: { passages: new Int32Array(fields.passages.n), window: new Int32Array(fields.window.n), article: new Int32Array(fields.article.n) },
+      articles,
+      articleNorm: lengthNorms(articleLengths, k1, b),
+      titles: titles.build(vocabulary, k1, b),
+      scores: { passages: new Float64Array(n), window: new Float64Array(n), article: new Float64Array(articles) },
+      touched: { passages: new Int32Array(n), window: new Int32Array(n), article: new Int32Array(articles) },
+      windowTf: new Int32Array(n),
+      articleTf: new Int32Array(articles),
+      reached: new Int32Array(Math.max(n, articles)),
     };
     return this.built;
   }
+}
+
+/** Distinct term ids and their counts (ids sorted, then counted in place). */
+function counted(termIds: ArrayLike<number>): { ids: Int32Array; tfs: Int32Array; distinct: number } {
+  const ids = Int32Array.from(termIds).sort();
+  const tfs = new Int32Array(ids.length);
+  let distinct = 0;
+  for (let i = 0; i < ids.length; ) {
+    let j = i + 1;
+    while (j < ids.length && ids[j] === ids[i]) j++;
+    ids[distinct] = ids[i]!;
+    tfs[distinct++] = j - i;
+    i = j;
+  }
+  return { ids, tfs, distinct };
+}
+
+/** k1 · (1 − b + b · length / avgdl) of each document of a field. */
+function lengthNorms(lengths: ArrayLike<number>, k1: number, b: number): Float64Array {
+  const n = lengths.length;
+  let total = 0;
+  for (let doc = 0; doc < n; doc++) total += lengths[doc]!;
+  const avgdl = total / n || 1;
+  const norms = new Float64Array(n);
+  for (let doc = 0; doc < n; doc++) norms[doc] = k1 * (1 - b + (b * lengths[doc]!) / avgdl);
+  return norms;
+}
+
+/**
+ * Window field: window d holds passage d and its WINDOW_NEIGHBOURS on each side within its article, so
+ * a passage holding a term adds its count to every window around it. A term's df is the number of
+ * windows it reached. Returns how many windows the search touched (all terms).
+ */
+function scoreWindows(built: Built, ids: Int32Array, times: Float64Array, k1: number, scores: Float64Array, touched: Int32Array): number {
+  const { offsets, docs, tfs, n } = built.passages;
+  const { order, rank, groupStart, groupEnd, windowNorm, windowTf, reached } = built;
+  const k1p1 = k1 + 1;
+  let count = 0;
+  for (let q = 0; q < ids.length; q++) {
+    const id = ids[q]!;
+    if (id < 0 || id + 1 >= offsets.length) continue;
+    let m = 0;
+    for (let p = offsets[id]!; p < offsets[id + 1]!; p++) {
+      const doc = docs[p]!;
+      const r = rank[doc]!;
+      const hi = Math.min(groupEnd[doc]! - 1, r + WINDOW_NEIGHBOURS);
+      for (let j = Math.max(groupStart[doc]!, r - WINDOW_NEIGHBOURS); j <= hi; j++) {
+        const w = order[j]!;
+        if (windowTf[w] === 0) reached[m++] = w;
+        windowTf[w]! += tfs[p]!;
+      }
+    }
+    if (m === 0) continue;
+    const weight = times[q]! * idfOf(n, m);
+    for (let i = 0; i < m; i++) {
+      const w = reached[i]!;
+      const tf = windowTf[w]!;
+      windowTf[w] = 0;
+      if (scores[w] === 0) touched[count++] = w;
+      scores[w]! += weight * ((tf * k1p1) / (tf + windowNorm[w]!));
+    }
+  }
+  return count;
+}
+
+/** Article field: an article's count of a term is its title's plus its passages'. As scoreWindows. */
+function scoreArticles(built: Built, ids: Int32Array, times: Float64Array, k1: number, scores: Float64Array, touched: Int32Array): number {
+  const { offsets, docs, tfs } = built.passages;
+  const { articleOf, articleNorm, articleTf, reached, titles, articles } = built;
+  const k1p1 = k1 + 1;
+  let count = 0;
+  for (let q = 0; q < ids.length; q++) {
+    const id = ids[q]!;
+    if (id < 0 || id + 1 >= offsets.length) continue;
+    let m = 0;
+    for (let p = offsets[id]!; p < offsets[id + 1]!; p++) {
+      const a = articleOf[docs[p]!]!;
+      if (a < 0) continue;
+      if (articleTf[a] === 0) reached[m++] = a;
+      articleTf[a]! += tfs[p]!;
+    }
+    for (let p = titles.offsets[id]!; p < titles.offsets[id + 1]!; p++) {
+      const a = titles.docs[p]!;
+      if (articleTf[a] === 0) reached[m++] = a;
+      articleTf[a]! += titles.tfs[p]!;
+    }
+    if (m === 0) continue;
+    const weight = times[q]! * idfOf(articles, m);
+    for (let i = 0; i < m; i++) {
+      const a = reached[i]!;
+      const tf = articleTf[a]!;
+      articleTf[a] = 0;
+      if (scores[a] === 0) touched[count++] = a;
+      scores[a]! += weight * ((tf * k1p1) / (tf + articleNorm[a]!));
+    }
+  }
+  return count;
 }
 
 /**
