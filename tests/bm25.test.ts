@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../src/core/bm25.ts';
+import { Bm25Index, DEFAULT_BM25 } from '../src/core/bm25.ts';
 import { analyze } from '../src/core/text/analyze.ts';
+import { Bm25Index as ReferenceBm25 } from './support/bm25-reference.ts';
 
 function indexOf(texts: string[]): Bm25Index {
   const index = new Bm25Index();
@@ -111,5 +112,48 @@ describe('Bm25Index', () => {
     index.add(2, analyze('Les vendanges commencent en septembre.'), { article: 'a', ord: 1 });
     expect(index.search(analyze('Parc des Princes'), 10).map((h) => h.label)).toEqual([1]);
   });
-});
 
+  it('ranks exactly like the straightforward implementation it replaced: same passages, order, scores and coverage', () => {
+    // A deterministic random corpus: Zipf-like words, articles in shuffled order with titles, passages
+    // added out of article order, a few without context, exact duplicates (ties broken by order).
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const word = () => `w${Math.floor(Math.exp(random() * Math.log(400)))}`;
+    const bag = (n: number) => Array.from({ length: n }, word);
+    const passages: { label: number; terms: string[]; context?: { article: string; ord: number; title?: string[] } }[] = [];
+    for (let a = 0; a < 60; a++) {
+      const title = a % 7 === 0 ? undefined : [...bag(4), `title${a}`];
+      const count = 1 + Math.floor(random() * 9);
+      for (let ord = count - 1; ord >= 0; ord--) passages.push({ label: 1000 + passages.length, terms: bag(5 + Math.floor(random() * 40)), context: { article: `a${a % 50}`, ord, title } });
+    }
+    for (let i = 0; i < 15; i++) passages.push({ label: 1000 + passages.length, terms: bag(20) });
+    passages.push({ label: 5000, terms: [...passages[3]!.terms], context: passages[3]!.context });
+    passages.push({ label: 5001, terms: [] });
+    for (let i = passages.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [passages[i], passages[j]] = [passages[j]!, passages[i]!];
+    }
+    for (const params of [DEFAULT_BM25, { k1: 1.5, b: 0.75, windowWeight: 0, articleWeight: 0 }, { k1: 0.9, b: 0.3, windowWeight: 0.5, articleWeight: 0 }]) {
+      const fast = new Bm25Index(params);
+      const reference = new ReferenceBm25(params);
+      for (const p of passages) {
+        fast.add(p.label, p.terms, p.context);
+        reference.add(p.label, p.terms, p.context);
+      }
+      for (let q = 0; q < 150; q++) {
+        const query = [...bag(1 + Math.floor(random() * 8)), ...(q % 5 === 0 ? ['unknown', 'title3'] : [])];
+        if (q % 3 === 0) query.push(query[0]!); // a word asked twice counts twice
+        const k = [1, 5, 50, 1000][q % 4]!;
+        const got = fast.search(query, k);
+        const want = reference.search(query, k);
+        expect(got.map((h) => h.label)).toEqual(want.map((h) => h.label));
+        got.forEach((h, i) => {
+          expect(Math.abs(h.score - want[i]!.score)).toBeLessThanOrEqual(1e-9);
+          expect(Math.abs(h.coverage - want[i]!.coverage)).toBeLessThanOrEqual(1e-9);
+        });
+        expect(fast.queryWeights(query)).toEqual(reference.queryWeights(query));
+      }
+      expect(fast.search(['w1'], 1000).length).toBeGreaterThan(50); // the queries did reach many passages
+    }
+  });
+});

@@ -2,7 +2,6 @@ import type { Config } from '../config.ts';
 import type { Timeline } from '../core/news.ts';
 import type { Answer } from '../core/types.ts';
 import type { Embedder, EmbedderSpec } from '../embed/embedder.ts';
-import { createEmbedder } from '../embed/create-embedder.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { LockedError } from '../store/lock.ts';
 import { Engine } from './engine.ts';
@@ -60,7 +59,10 @@ export class Depeche {
       modelId: this.modelId,
       snapshot: () => this.snapshot,
       now: options.clock ?? (() => new Date()),
-      loadEmbedder: (): Promise<Embedder> => (options.inlineQueryEmbedder ? createEmbedder(spec) : Engine.shared().embedder(spec)),
+      // Imported on demand: Transformers.js and ONNX Runtime belong on the model thread, and loading
+      // them here too cost the main thread (cold start) about half a second.
+      loadEmbedder: async (): Promise<Embedder> =>
+        options.inlineQueryEmbedder ? (await import('../embed/create-embedder.ts')).createEmbedder(spec) : Engine.shared().embedder(spec),
     });
     this.library = new Library({
       corpusDir: config.corpusDir,

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Depeche } from '../app/depeche.ts';
 import type { ReindexReport } from '../app/indexer.ts';
 import { storePaths } from '../app/paths.ts';
@@ -40,7 +41,27 @@ export interface IngestResult {
   passageChars: { mean: number; p50: number; p90: number; max: number };
   databaseBytes: number;
   indexBytes: number;
+  /** How long the main thread (the one answering questions) was blocked at worst while the corpus was indexed. */
+  eventLoop: EventLoopBlock;
   report: Omit<ReindexReport, 'failed'> & { failed: number };
+}
+
+/** Event-loop delay of the main thread over a phase (monitorEventLoopDelay, 10 ms resolution). */
+export interface EventLoopBlock {
+  maxMs: number;
+  p99Ms: number;
+  meanMs: number;
+}
+
+function watchEventLoop(): { stop: () => EventLoopBlock } {
+  const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    stop: () => {
+      histogram.disable();
+      return { maxMs: round(histogram.max / 1e6, 1), p99Ms: round(histogram.percentile(99) / 1e6, 1), meanMs: round(histogram.mean / 1e6, 1) };
+    },
+  };
 }
 
 /** Indexes the corpus from scratch through the application (reindex worker, cached vectors ignored). */
@@ -50,6 +71,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
   let phase = '';
   let phaseStart = performance.now();
   try {
+    const loop = watchEventLoop();
     const run = await timed(() =>
       app.reindex({ full: true }, (p) => {
         if (p.phase === phase) return;
@@ -59,6 +81,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
         phaseStart = now;
       }),
     );
+    const eventLoop = loop.stop();
     if (phase) phasesMs[phase] = round(performance.now() - phaseStart, 0);
     const report = run.value;
     const chars = passageLengths(config);
@@ -70,7 +93,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
       embedded: report.embedded,
       batchSize: config.embedding.batchSize,
       chunk: 64,
-      threads: `onnxruntime-node 1.14 defaults on the model thread: intra-op threads = physical cores (${availableParallelism()}), sequential execution`,
+      threads: `onnxruntime-node 1.21 defaults on the model thread: intra-op threads = physical cores (${availableParallelism()}), sequential execution`,
       wallMs: round(run.wallMs, 0),
       coresBusy: round(run.cpuMs / run.wallMs, 2),
       phasesMs,
@@ -86,6 +109,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
       },
       databaseBytes: fileSize(db) + fileSize(`${db}-wal`),
       indexBytes: manifest.indexBytes,
+      eventLoop,
       report: { ...report, failed: report.failed.length },
     };
   } finally {
@@ -192,6 +216,73 @@ export async function queryLatency(config: Config, questions: readonly BenchQues
       single: summarizeLatency(single.records, 1, single.wallMs),
       concurrent: summarizeLatency(concurrent.records, clients, concurrent.wallMs),
       rssMiB: rssMiB(),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+export interface DuringReindexResult {
+  /** Questions answered while the full reindex ran (one client asking in a loop). */
+  questions: number;
+  total: Distribution;
+  embed: Distribution;
+  search: Distribution;
+  reindexWallMs: number;
+  /** When the slowest question was asked, since the reindex started (which phase held it up). */
+  slowestAskedAtMs: number;
+  /** The reindex's phases, each with its start since the reindex started. */
+  phasesAtMs: Record<string, number>;
+  passages: number;
+  eventLoop: EventLoopBlock;
+}
+
+/**
+ * A member asking while an administrator rebuilds everything: `reindex({ full: true })` runs on the
+ * model thread while one client asks questions back to back until it ends. Questions go ahead of
+ * reindex batches on that thread (src/embed/model-queue.ts); this says what they wait.
+ */
+export async function questionsDuringReindex(config: Config, questions: readonly BenchQuestion[], warmup: readonly BenchQuestion[]): Promise<DuringReindexResult> {
+  const app = await Depeche.open(config);
+  try {
+    await askAll(app, warmup, 1); // model loaded and hot paths compiled, as on a bot that has been up a while
+    const records: QueryRecord[] = [];
+    const askedAt: number[] = [];
+    const phasesAtMs: Record<string, number> = {};
+    let running = true;
+    const loop = watchEventLoop();
+    const started = performance.now();
+    const reindex = app.reindex({ full: true }, (p) => {
+      phasesAtMs[p.phase] ??= round(performance.now() - started, 0);
+    }).finally(() => {
+      running = false;
+    });
+    for (let i = 0; running; i++) {
+      const q = questions[i % questions.length]!;
+      const start = performance.now();
+      askedAt.push(start - started);
+      const { answer, timings } = await app.askTimed(q.text);
+      records.push({
+        totalMs: performance.now() - start,
+        embedMs: timings.embedMs,
+        searchMs: timings.searchMs,
+        composeMs: timings.composeMs,
+        found: answer.found,
+        citesGold: answer.citations.some((c) => c.articleId === q.gold),
+      });
+    }
+    const report = await reindex;
+    const reindexWallMs = performance.now() - started;
+    return {
+      questions: records.length,
+      total: distribution(records.map((r) => r.totalMs)),
+      embed: distribution(records.map((r) => r.embedMs)),
+      search: distribution(records.map((r) => r.searchMs)),
+      reindexWallMs: round(reindexWallMs, 0),
+      slowestAskedAtMs: round(askedAt[records.reduce((worst, r, i) => (r.totalMs > records[worst]!.totalMs ? i : worst), 0)] ?? 0, 0),
+      phasesAtMs,
+      passages: report.passages,
+      eventLoop: loop.stop(),
     };
   } finally {
     await app.close();

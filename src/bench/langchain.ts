@@ -6,8 +6,7 @@
  *
  * @langchain/community 1.x imports @huggingface/transformers 3 (onnxruntime-node 1.21), the same
  * Transformers.js runtime Dépêche runs since it moved off @xenova/transformers 2, so the two
- * pipelines compare on one runtime. (`--runtime xenova`, the control run on Dépêche's former
- * runtime, is gone with that package.)
+ * pipelines compare on one runtime.
  *
  * Prints one JSON object on stdout.
  */
@@ -31,7 +30,6 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'local/use-lite-en' },
     'chunk-size': { type: 'string' },
     'chunk-overlap': { type: 'string' },
-    runtime: { type: 'string', default: 'hf3' },
     clients: { type: 'string', default: '8' },
     candidates: { type: 'string', default: '50' },
   },
@@ -43,9 +41,6 @@ const candidates = Number(values.candidates);
 
 let loadMs = 0;
 const t0 = performance.now();
-if (values.runtime !== 'hf3') {
-  throw new Error(`--runtime ${values.runtime}: only hf3 exists (the @xenova/transformers control left with that package)`);
-}
 const hf = await import('@huggingface/transformers');
 hf.env.localModelPath = modelDir;
 hf.env.allowLocalModels = true;
@@ -122,7 +117,7 @@ const n = questions.length;
 
 process.stdout.write(
   `${JSON.stringify({
-    runtime: values.runtime,
+    runtime: '@huggingface/transformers 3',
     modelLoadMs: round(loadMs, 0),
     articles: articles.length,
     chunkSize: Number(values['chunk-size']),

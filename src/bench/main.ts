@@ -6,13 +6,13 @@
  *   npm run bench                      full run (3 000 articles, 500 questions, index at 10k, 100k, 1M)
  *   npm run bench -- --quick           small sizes, one to two minutes
  *   npm run bench -- --scale 10k,100k  index sizes to measure (1M alone builds for about an hour)
- *   npm run bench -- --control         also LangChain with Dépêche's Transformers.js runtime
  *   npm run bench -- --include a.json  add the index-scale rows of an earlier run to this report
  *   npm run bench -- --report r.json --include a.json   print a stored run again (merged), run nothing
  *
  * Other options: --articles N, --questions N, --clients N, --cold-runs N, --workdir DIR (kept),
  * --reuse (with --workdir: keep an index already built there, skip ingestion), --skip a,b
- * (cold,queries,recall,langchain,scale), --out FILE.
+ * (cold,queries,reindex,recall,langchain,scale), --out FILE. `reindex` is a question asked in a loop
+ * during a full reindex (it indexes the corpus once more).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ import {
   passageLengths,
   passageVectors,
   queryLatency,
+  questionsDuringReindex,
   recall,
 } from './app-bench.ts';
 import { runChild } from './child.ts';
@@ -49,7 +50,6 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '8' },
     'cold-runs': { type: 'string' },
     scale: { type: 'string' },
-    control: { type: 'boolean', default: false },
     workdir: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
@@ -74,7 +74,7 @@ function parseSize(s: string): number {
   return Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1));
 }
 
-const SECTIONS = ['ingest', 'coldStart', 'queries', 'recall', 'memory', 'langchain', 'langchainControl'] as const;
+const SECTIONS = ['ingest', 'coldStart', 'queries', 'duringReindex', 'recall', 'memory', 'langchain'] as const;
 
 /**
  * Adds what earlier runs (--include) measured and this one did not: whole sections, and index-scale
@@ -188,6 +188,7 @@ async function main(): Promise<void> {
     }
 
     if (!skip.has('queries')) results.queries = await step('query latency', () => queryLatency(config, questions, warmup, clients));
+    if (!skip.has('reindex')) results.duringReindex = await step('questions during a full reindex', () => questionsDuringReindex(config, questions, warmup));
 
     let queryVectors: Float32Array[] = [];
     if (!skip.has('recall') || !skip.has('scale')) {
@@ -214,15 +215,12 @@ async function main(): Promise<void> {
       const sorted = [...passages].sort((a, b) => a - b);
       const chunkSize = sorted[Math.ceil(0.9 * sorted.length) - 1] ?? 300;
       const chunkOverlap = Math.round((chunkSize * config.embedding.overlapTokens) / config.embedding.maxPassageTokens);
-      const args = (runtime: string) => [
+      const args = [
         '--dataset', dataset, '--articles', String(articles.length), '--questions', questionsFile, '--model-dir', env.MODEL_DIR,
         '--model', env.EMBEDDING_MODEL, '--chunk-size', String(chunkSize), '--chunk-overlap', String(chunkOverlap),
-        '--runtime', runtime, '--clients', String(clients), '--candidates', String(config.retrieval.candidates),
+        '--clients', String(clients), '--candidates', String(config.retrieval.candidates),
       ];
-      results.langchain = (await step('LangChain.js', () => runChild<LangChainRun>('./langchain.ts', args('hf3'), {}))).value;
-      if (values.control) {
-        results.langchainControl = (await step('LangChain.js (control: @xenova/transformers runtime)', () => runChild<LangChainRun>('./langchain.ts', args('xenova'), {}))).value;
-      }
+      results.langchain = (await step('LangChain.js', () => runChild<LangChainRun>('./langchain.ts', args, {}))).value;
     }
 
     if (!skip.has('scale') && scaleSizes.length > 0) {

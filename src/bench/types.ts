@@ -1,6 +1,6 @@
 /** What `npm run bench` measures and stores as JSON (main.ts writes it, report.ts prints it). */
 import type { Config } from '../config.ts';
-import type { IngestResult, QueryBench, RecallResult } from './app-bench.ts';
+import type { DuringReindexResult, IngestResult, QueryBench, RecallResult } from './app-bench.ts';
 import type { Distribution, MachineInfo } from './stats.ts';
 
 export interface ColdStart {
@@ -101,10 +101,10 @@ export interface BenchResults {
   ingest?: IngestResult;
   coldStart?: ColdStart;
   queries?: QueryBench;
+  duringReindex?: DuringReindexResult;
   recall?: RecallResult;
   memory?: { passages: number; indexBytesPerPassage: number; databaseBytesPerPassage: number; processRssMiB: number | null; rssBytesPerPassage: number | null };
   langchain?: LangChainRun;
-  langchainControl?: LangChainRun;
   scale?: ScaleRow[];
   /** Sections taken from earlier runs (--include), and which. */
   mergedFrom?: Record<string, string>;

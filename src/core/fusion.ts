@@ -17,41 +17,56 @@ export interface FusedHit {
 }
 
 export function fuseScores(lexical: readonly LegHit[], dense: readonly LegHit[], denseWeight: number): FusedHit[] {
-  const lex = normalise(lexical);
-  const den = normalise(dense);
-  const lexRank = rankOf(lexical);
-  const denRank = rankOf(dense);
-  const labels = new Set([...lex.keys(), ...den.keys()]);
+  // One slot per label, in the order the legs list them (lexical first); ranks in parallel arrays.
+  const slotOf = new Map<number, number>();
   const fused: FusedHit[] = [];
-  for (const label of labels) {
-    const l = lex.get(label) ?? 0;
-    const d = den.get(label) ?? 0;
-    fused.push({ label, score: (1 - denseWeight) * l + denseWeight * d, lexical: l, dense: d });
-  }
+  const lexRank: number[] = [];
+  const denRank: number[] = [];
+  const slot = (label: number): number => {
+    let i = slotOf.get(label);
+    if (i === undefined) {
+      i = fused.length;
+      slotOf.set(label, i);
+      fused.push({ label, score: 0, lexical: 0, dense: 0 });
+      lexRank.push(Infinity);
+      denRank.push(Infinity);
+    }
+    return i;
+  };
+  const lex = range(lexical);
+  lexical.forEach((h, r) => {
+    const i = slot(h.label);
+    fused[i]!.lexical = lex.span > 0 ? (h.score - lex.min) / lex.span : 1;
+    lexRank[i] = r;
+  });
+  const den = range(dense);
+  dense.forEach((h, r) => {
+    const i = slot(h.label);
+    fused[i]!.dense = den.span > 0 ? (h.score - den.min) / den.span : 1;
+    denRank[i] = r;
+  });
+  const order = fused.map((f, i) => {
+    f.score = (1 - denseWeight) * f.lexical + denseWeight * f.dense;
+    return i;
+  });
   // Ties go to the better lexical rank, then the better dense rank (the order matters: BASELINES.md).
-  return fused.sort(
+  order.sort(
     (a, b) =>
-      b.score - a.score ||
-      (lexRank.get(a.label) ?? Infinity) - (lexRank.get(b.label) ?? Infinity) ||
-      (denRank.get(a.label) ?? Infinity) - (denRank.get(b.label) ?? Infinity) ||
-      a.label - b.label,
+      fused[b]!.score - fused[a]!.score ||
+      lexRank[a]! - lexRank[b]! ||
+      denRank[a]! - denRank[b]! ||
+      fused[a]!.label - fused[b]!.label,
   );
+  return order.map((i) => fused[i]!);
 }
 
-function normalise(hits: readonly LegHit[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (hits.length === 0) return out;
+/** Lowest score and spread of a leg's list (its scores are min-max normalised over it). */
+function range(hits: readonly LegHit[]): { min: number; span: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const h of hits) {
     min = Math.min(min, h.score);
     max = Math.max(max, h.score);
   }
-  const span = max - min;
-  for (const h of hits) out.set(h.label, span > 0 ? (h.score - min) / span : 1);
-  return out;
-}
-
-function rankOf(hits: readonly LegHit[]): Map<number, number> {
-  return new Map(hits.map((h, i) => [h.label, i]));
+  return { min, span: max - min };
 }

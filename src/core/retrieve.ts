@@ -38,12 +38,13 @@ export function retrieve(
     const have = new Set(dense.map((h) => h.label));
     dense.push(...view.dense.similarities(queryVector, lexical.filter((h) => !have.has(h.label)).map((h) => h.label)));
   }
-  const coverage = new Map(lexical.map((h) => [h.label, h.coverage]));
+  const coverage = new Map<number, number>();
+  for (const h of lexical) coverage.set(h.label, h.coverage);
   const ranked: ScoredPassage[] = [];
   for (const hit of fuseScores(lexical, dense, options.denseWeight)) {
     const passage = view.passage(hit.label);
     if (!passage) continue; // removed since the leg was built: never cite it
-    ranked.push({ ...hit, passage, coverage: coverage.get(hit.label) ?? 0 });
+    ranked.push({ label: hit.label, score: hit.score, lexical: hit.lexical, dense: hit.dense, passage, coverage: coverage.get(hit.label) ?? 0 });
   }
   return ranked;
 }
