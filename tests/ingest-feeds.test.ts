@@ -410,6 +410,38 @@ describe('politeness towards the sites feeds point at', () => {
     expect(server.hits('/robots.txt') - robotsBefore).toBe(2);
   });
 
+  it('fetches no page while robots.txt cannot be read (503), retries at the next poll, and a missing one (404) allows all', async () => {
+    let robotsDown = true;
+    server.route('/robots.txt', (_req, res) => {
+      if (robotsDown) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('Maintenance');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    });
+    const pages = [CAFE, SNCF].map((a) => ({ ...a, slug: `robots-ko-${a.slug}` }));
+    for (const a of pages) servePage(a);
+    feedOf('/robots-ko.xml', pages);
+    const pageHits = () => pages.reduce((n, a) => n + server.hits(`/articles/${a.slug}`), 0);
+    const robotsBefore = server.hits('/robots.txt');
+    const service = open();
+    await service.addFeed(server.url('/robots-ko.xml'));
+    const first = await service.poll();
+    const host = new URL(server.origin).host;
+    expect(first.pages).toHaveLength(2);
+    for (const p of first.pages) expect(p).toMatchObject({ status: 'failed', reason: { code: 'robots-unreachable', host, status: 503 }, transient: true });
+    expect(pageHits()).toBe(0);
+    const robotsAfterFirst = server.hits('/robots.txt');
+    expect(robotsAfterFirst - robotsBefore).toBeGreaterThanOrEqual(1);
+    expect(corpusFiles()).toHaveLength(0);
+
+    // Next poll: robots.txt is asked again (an unreachable one is not kept for a day), now a 404.
+    robotsDown = false;
+    clock += 31 * MINUTE;
+    const second = await service.poll();
+    expect(second.pages.map((p) => p.status)).toEqual(['added', 'added']);
+    expect(server.hits('/robots.txt')).toBeGreaterThan(robotsAfterFirst);
+    expect(pageHits()).toBe(2);
+    expect(corpusFiles()).toHaveLength(2);
+  });
+
   it('reads robots.txt as crawlers do: the group of its product token, longest rule first, Allow on a tie, * and $', () => {
     const rules = parseRobots(ROBOTS + ['User-agent: OtherBot', 'User-agent: DepecheBot', 'Disallow: /*.pdf$', 'Allow: /prive/ouvert', 'Disallow: /prive/ouvert'].join('\n'));
     const token = userAgentToken(DEFAULT_USER_AGENT);

@@ -55,6 +55,7 @@ const FAILURES: Samples<FailureReason> = {
   'response-too-large': [{ code: 'response-too-large', limit: 5 * 1024 * 1024 }, { code: 'response-too-large', limit: 200_000 }],
   'not-modified-unconditional': [{ code: 'not-modified-unconditional' }],
   'robots-disallowed': [{ code: 'robots-disallowed', host: 'www.exemple.fr', path: '/prive/article.html' }],
+  'robots-unreachable': [{ code: 'robots-unreachable', host: 'www.exemple.fr', status: 503 }, { code: 'robots-unreachable', host: 'www.exemple.fr', status: null }],
   'unknown-charset': [{ code: 'unknown-charset', label: 'x-inconnu' }],
   undecodable: [{ code: 'undecodable', encoding: 'shift_jis' }],
   'no-article-text': [{ code: 'no-article-text', chars: 0 }, { code: 'no-article-text', chars: 120 }],

@@ -75,6 +75,8 @@ export function describeFailure(reason: FailureReason): string {
       return 'the server answered 304 Not Modified to an unconditional request';
     case 'robots-disallowed':
       return `${reason.host}'s robots.txt disallows ${reason.path} for the bot`;
+    case 'robots-unreachable':
+      return `${reason.host}'s robots.txt could not be read${reason.status === null ? '' : ` (the server answered ${reason.status})`}: nothing is fetched from the site for now, tried again later`;
     case 'unknown-charset':
       return `unknown character encoding "${reason.label}"`;
     case 'undecodable':

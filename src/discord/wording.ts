@@ -82,6 +82,8 @@ export function describeFailure(reason: FailureReason): string {
       return 'le serveur a répondu 304 (inchangé) à une requête sans condition';
     case 'robots-disallowed':
       return `le fichier robots.txt de ${reason.host} interdit au bot de lire ${reason.path}`;
+    case 'robots-unreachable':
+      return `le fichier robots.txt de ${reason.host} est injoignable${reason.status === null ? '' : ` (le serveur a répondu ${reason.status})`} : rien n’est lu sur ce site pour l’instant, nouvel essai plus tard`;
 
     // Decoding and extraction
     case 'unknown-charset':

@@ -113,8 +113,12 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
   }
 }
 
-/** Ad slots by their usual class and id names: Readability keeps those that sit inside the article body. */
-const AD_TOKEN = /^(?:pub|ads?|advert|advertisement|publicite|sponsor(?:ed)?|outbrain|taboola|teads|dfp)$|^(?:ads?|pub|advert)[-_]|[-_](?:ads?|pub|advert)$/i;
+/**
+ * Ad slots and newsletter or subscription boxes by their usual class and id names: Readability keeps
+ * those that sit inside the article body (a sign-up box with its price plans after the last paragraph).
+ */
+const AD_TOKEN =
+  /^(?:pub|ads?|advert|advertisement|publicite|sponsor(?:ed)?|outbrain|taboola|teads|dfp|newsletters?|subscribe|subscription|signup|paywall)$|^(?:ads?|pub|advert|newsletters?|subscribe|subscription|signup|paywall)[-_]|[-_](?:ads?|pub|advert|newsletters?|subscribe|subscription|signup|paywall)$/i;
 
 function removeAds(doc: Document): void {
   const total = textLength(doc.body);
@@ -133,16 +137,19 @@ function textLength(el: Element | null | undefined): number {
 }
 
 /**
- * Paragraphs that are page furniture, not prose: a lone "Photo" or credit line at the top (a caption
- * Readability kept), and links that only skip past an ad. Whole paragraphs go; the others stay verbatim.
+ * Paragraphs that are page furniture, not prose: a lone "Photo" or credit line or a section label at
+ * the top (a caption Readability kept), links that only skip past an ad, a widget's "Loading ...". Whole paragraphs go; the others stay verbatim.
  */
 const CAPTION = /^(?:photos?|vid[ée]os?|images?|illustration|infographie|diaporama|(?:cr[ée]dits?\s+photos?|photo\s*:|©|\(c\)|copyright)\b.*|\(?(?:afp|reuters|ap|maxppp|getty images|ip3)\)?)$/i;
-const SKIP_LINK = /^(?:continue reading the main story|advertisement|publicit[ée]|lire la suite ci-dessous|la suite après cette publicité|article continues below)$/i;
+const SKIP_LINK =
+  /^(?:continue reading the main story|advertisement|publicit[ée]|lire la suite ci-dessous|la suite après cette publicité|article continues below|(?:content )?loading\s*(?:\.\.\.|…)|chargement\s*(?:en cours)?\s*(?:\.\.\.|…))$/i;
+/** A section label set above the headline ("Biz & IT —"): short, ending on a dash. */
+const KICKER = /^[^.!?]{2,40}\s[—–-]$/;
 
 function withoutCaptions(body: string): string {
   const paragraphs = body.split('\n\n');
   let start = 0;
-  while (start < paragraphs.length - 1 && isCaption(paragraphs[start]!)) start++;
+  while (start < paragraphs.length - 1 && (isCaption(paragraphs[start]!) || KICKER.test(paragraphs[start]!))) start++;
   return paragraphs.slice(start).filter((p) => !SKIP_LINK.test(p)).join('\n\n');
 }
 

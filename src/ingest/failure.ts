@@ -46,7 +46,13 @@ export type FetchReason =
   /** A 304 to a request that had no validators to send. */
   | { code: 'not-modified-unconditional' }
   /** The site's robots.txt disallows `path` for the bot's user agent: never fetched. */
-  | { code: 'robots-disallowed'; host: string; path: string };
+  | { code: 'robots-disallowed'; host: string; path: string }
+  /**
+   * The site's robots.txt could not be read (`status` its 5xx or 429 answer, null for a network
+   * failure or time-out): RFC 9309 §2.3.1.4 says assume everything disallowed; the page is tried
+   * again later.
+   */
+  | { code: 'robots-unreachable'; host: string; status: number | null };
 
 export type DecodeReason = { code: 'unknown-charset'; label: string } | { code: 'undecodable'; encoding: string };
 

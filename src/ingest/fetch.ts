@@ -27,7 +27,7 @@ export class FetchError extends Error {
   /** Worth trying again later (the server or the network may recover); the rest is final. */
   get transient(): boolean {
     const r = this.reason;
-    return r.code === 'timeout' || r.code === 'network' || (r.code === 'http-status' && (r.status >= 500 || r.status === 429));
+    return r.code === 'timeout' || r.code === 'network' || r.code === 'robots-unreachable' || (r.code === 'http-status' && (r.status >= 500 || r.status === 429));
   }
 }
 

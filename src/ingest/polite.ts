@@ -1,5 +1,6 @@
 /**
- * Politeness towards the sites the feeds point at: robots.txt read once a day per site and obeyed,
+ * Politeness towards the sites the feeds point at: robots.txt read once a day per site and obeyed
+ * (an unreachable one disallows everything until it can be read),
  * one request at a time per host, and a pause (FETCH_HOST_DELAY_MS) between two requests to one host.
  */
 import type { FetchSettings } from './config.ts';
@@ -45,6 +46,7 @@ export class PoliteFetcher {
     return this.queued(parseHttpUrl(request.url).host, () => safeFetch(request, this.settings));
   }
 
+  /** The site's rules, or a robots-unreachable FetchError when its robots.txt cannot be read now. */
   private rulesFor(url: URL): Promise<RobotsRules> {
     const cached = this.robots.get(url.origin);
     if (cached && this.now() - cached.fetchedAt < ROBOTS_TTL_MS) return Promise.resolve(cached.rules);
@@ -65,8 +67,13 @@ export class PoliteFetcher {
       if (!(error instanceof FetchError)) throw error;
       const r = error.reason;
       // No robots.txt (4xx) or not a text file: nothing is disallowed, for a day.
-      if ((r.code === 'http-status' && r.status >= 400 && r.status < 500) || r.code === 'content-type') rules = new Map();
-      // A site that cannot be reached now: its pages fail on their own; robots.txt is asked again next time.
+      if ((r.code === 'http-status' && r.status >= 400 && r.status < 500 && r.status !== 429) || r.code === 'content-type') rules = new Map();
+      // Unreachable (5xx, 429, network, time-out): RFC 9309 §2.3.1.4, assume everything disallowed.
+      // Nothing is cached: pages fail as transient, and robots.txt is asked again when they are retried.
+      else if (error.transient) {
+        throw new FetchError(url.href, { code: 'robots-unreachable', host: url.host, status: r.code === 'http-status' ? r.status : null });
+      }
+      // Anything else (a refused address, too many redirects…): the page fails on its own when fetched.
       else return new Map();
     }
     this.robots.set(url.origin, { rules, fetchedAt: this.now() });
