@@ -107,7 +107,7 @@ describe('ask', () => {
     expect(answers[2]!.citations[0]?.quote).toContain('590 millions de dollars');
     answers.forEach(expectVerbatim);
     // The index was fresh (no reindex), and one model thread, loaded once, served all three questions.
-    expect(result.stderr.split(WORKER_STARTED).length - 1).toBe(1);
+    expect(result.stderr.split(WORKER_STARTED).length - 1, result.stderr).toBe(1);
     expect(result.stderr).not.toMatch(/index updated/);
   });
 

@@ -14,16 +14,33 @@ import { REPO_ROOT } from './support/workspace.ts';
 const DATED = join(REPO_ROOT, 'tests/fixtures/dated-corpus');
 const dated = Object.fromEntries(readdirSync(DATED).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => [f, readFileSync(join(DATED, f), 'utf8')]));
 
-/** Thirty short dispatches on one subject, one a day: more than one message can hold as a timeline. */
+/**
+ * Thirty dispatches on one subject, one a day, each telling something else (different words, not
+ * near-copies of one another): more than one message can hold as a timeline.
+ */
+const PLACES = ['les quais', 'le parc Montval', 'la gare', 'le stade Ferrand', 'la vieille ville', 'le port', 'les berges', 'la colline Saint-Roch', 'le marché couvert', 'le pont Neuf'];
+const ACTS = [
+  'la préfecture valide le parcours qui traverse',
+  'les riverains s’inquiètent du bruit attendu près de',
+  'une navette gratuite desservira',
+  'les secouristes installeront un poste avancé devant',
+  'les commerçants préparent des animations musicales sur',
+  'la mairie ferme à la circulation',
+  'un village des partenaires ouvrira ses stands à côté de',
+  'les écoles organisent une course des enfants autour de',
+  'la météo annonce du vent fort au-dessus de',
+  'les bénévoles distribueront des ravitaillements sucrés vers',
+];
 const dispatches = Object.fromEntries(
   Array.from({ length: 30 }, (_, i) => {
     const day = String(i + 1).padStart(2, '0');
+    const place = PLACES[i % PLACES.length]!;
+    const act = ACTS[(i * 3) % ACTS.length]!;
     return [
       `marathon-${day}.md`,
-      `---\ntitle: "Marathon de Corbelle, jour ${i + 1}"\npublished: 2026-04-${day}\n---\n\n` +
-        `Le marathon de Corbelle prépare sa ${i + 1}e journée d'entraînement collectif avec ${100 + i * 7} coureurs inscrits ` +
-        `sur le parcours des quais, selon les organisateurs du marathon de Corbelle qui détaillent longuement le programme du jour. ` +
-        `Les bénévoles du marathon de Corbelle installeront des points d'eau tous les cinq kilomètres.\n`,
+      `---\ntitle: "Marathon de Corbelle : ${act} ${place}"\npublished: 2026-04-${day}\n---\n\n` +
+        `Marathon de Corbelle, jour ${i + 1} avant la course : ${act} ${place}, avec ${100 + i * 7} personnes concernées. ` +
+        `Le comité chiffre ce volet à ${(i + 2) * 1300} euros et promet un bilan le ${i + 3} mai.\n`,
     ];
   }),
 );

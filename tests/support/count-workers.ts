@@ -13,7 +13,8 @@ const Original = threads.Worker;
 class CountingWorker extends Original {
   constructor(...args: ConstructorParameters<typeof Original>) {
     super(...args);
-    process.stderr.write(`${WORKER_STARTED}\n`);
+    // Where it was started from, so a test that counts an extra thread says which.
+    process.stderr.write(`${WORKER_STARTED}\n${new Error('started at').stack?.split('\n').slice(1, 6).join('\n')}\n`);
   }
 }
 
