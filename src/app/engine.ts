@@ -90,6 +90,8 @@ export class Engine {
   }
 
   private fail(error: Error): void {
+    // Say it on stderr: a restarted model thread costs a model load and hides a crash otherwise.
+    if (!this.failure) process.emitWarning(error.message, 'DepecheModelThread');
     this.failure ??= error;
     if (Engine.current === this) Engine.current = null; // the next request starts a new thread
     for (const [id, waiter] of this.pending) {

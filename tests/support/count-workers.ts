@@ -8,15 +8,20 @@ export const WORKER_STARTED = '[test] worker thread started';
 
 const require = createRequire(import.meta.url);
 const threads = require('node:worker_threads') as typeof import('node:worker_threads');
-const Original = threads.Worker;
+// Patched once per process even if this module is evaluated twice (a loader may load it as ESM and
+// CJS): a second patch would wrap the first and announce one thread twice.
+const PATCHED = Symbol.for('depeche.test.count-workers');
+const registry = globalThis as typeof globalThis & { [PATCHED]?: true };
 
-class CountingWorker extends Original {
-  constructor(...args: ConstructorParameters<typeof Original>) {
-    super(...args);
-    // Where it was started from, so a test that counts an extra thread says which.
-    process.stderr.write(`${WORKER_STARTED}\n${new Error('started at').stack?.split('\n').slice(1, 6).join('\n')}\n`);
+if (threads.isMainThread && !registry[PATCHED]) {
+  registry[PATCHED] = true;
+  const Original = threads.Worker;
+  class CountingWorker extends Original {
+    constructor(...args: ConstructorParameters<typeof Original>) {
+      super(...args);
+      process.stderr.write(`${WORKER_STARTED}\n`);
+    }
   }
+  threads.Worker = CountingWorker;
+  syncBuiltinESMExports();
 }
-
-threads.Worker = CountingWorker;
-syncBuiltinESMExports();
