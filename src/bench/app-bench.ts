@@ -182,15 +182,7 @@ export async function askAll(app: Depeche, questions: readonly BenchQuestion[], 
     for (let i = next++; i < questions.length; i = next++) {
       const q = questions[i]!;
       const start = performance.now();
-      const { answer, timings } = await app.askTimed(q.text);
-      records[i] = {
-        totalMs: performance.now() - start,
-        embedMs: timings.embedMs,
-        searchMs: timings.searchMs,
-        composeMs: timings.composeMs,
-        found: answer.found,
-        citesGold: answer.citations.some((c) => c.articleId === q.gold),
-      };
+      records[i] = await timedQuestion(app, q, start);
     }
   };
   await Promise.all(Array.from({ length: clients }, client));
@@ -261,15 +253,7 @@ export async function questionsDuringReindex(config: Config, questions: readonly
       const q = questions[i % questions.length]!;
       const start = performance.now();
       askedAt.push(start - started);
-      const { answer, timings } = await app.askTimed(q.text);
-      records.push({
-        totalMs: performance.now() - start,
-        embedMs: timings.embedMs,
-        searchMs: timings.searchMs,
-        composeMs: timings.composeMs,
-        found: answer.found,
-        citesGold: answer.citations.some((c) => c.articleId === q.gold),
-      });
+      records.push(await timedQuestion(app, q, start));
     }
     const report = await reindex;
     const reindexWallMs = performance.now() - started;
@@ -374,3 +358,16 @@ export function indexFileBytes(config: Config): number {
 
 export const bytesPerPassage = (bytes: number, passages: number) => round(bytes / Math.max(passages, 1), 0);
 export const mib = (bytes: number) => round(bytes / MiB, 1);
+
+/** One question asked and timed: where its time went, whether it was answered and from the right article. */
+async function timedQuestion(app: Depeche, q: BenchQuestion, start: number): Promise<QueryRecord> {
+  const { answer, timings } = await app.askTimed(q.text);
+  return {
+    totalMs: performance.now() - start,
+    embedMs: timings.embedMs,
+    searchMs: timings.searchMs,
+    composeMs: timings.composeMs,
+    found: answer.found,
+    citesGold: answer.citations.some((c) => c.articleId === q.gold),
+  };
+}

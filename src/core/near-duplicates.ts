@@ -5,6 +5,7 @@
  * comparison is exact (an inverted index from shingle to article finds the articles sharing any),
  * which is cheap at corpus sizes: no MinHash estimate, no false pair from hashing the sets.
  */
+import { fnv1a } from './hash.ts';
 
 /** Words per shingle: long enough that two different stories on one event rarely share a run. */
 export const SHINGLE_WORDS = 5;
@@ -164,13 +165,4 @@ export function relinkCopies(corpus: CopyCorpus, changed: Iterable<string>, remo
     }
   }
   return decided;
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

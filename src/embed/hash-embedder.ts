@@ -1,5 +1,6 @@
 import { analyze } from '../core/text/analyze.ts';
 import type { TextKind, TokenizingEmbedder } from './embedder.ts';
+import { fnv1a } from '../core/hash.ts';
 
 /**
  * A small deterministic embedder for tests: the analysed terms of a text hashed into `dims` buckets
@@ -35,13 +36,4 @@ export class HashEmbedder implements TokenizingEmbedder {
     }
     return v.map((x) => x / norm);
   }
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
