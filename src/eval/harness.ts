@@ -10,13 +10,17 @@ import { loadConfig, type Config } from '../config.ts';
 import type { Answer } from '../core/types.ts';
 import { MetadataStore } from '../store/metadata-store.ts';
 import { articleMarkdown, loadDataset, sampleArticles, type EvalDataset, type EvalQuery, type Split } from './datasets.ts';
+import { isFreshHit, loadFreshQuestions, type GradedQuestion } from './fresh-set.ts';
 import { isHit, loadSeedQuestions, type SeedQuestion } from './seed-set.ts';
 
 export type Mode = 'bm25' | 'dense' | 'hybrid';
 export const MODES: readonly Mode[] = ['bm25', 'dense', 'hybrid'];
 
 export interface EvalOptions {
-  /** A dataset folder (PIAF or OrangeSum) or "seed" (the seed articles and questions of the repository). */
+  /**
+   * A dataset folder (PIAF or OrangeSum), "seed" (the seed articles and questions of the repository) or
+   * "fresh" (the same articles, questions written from their topics only).
+   */
   dataset: string;
   split: Split;
   k: number;
@@ -74,10 +78,10 @@ const CUTS = [1, 5, 10];
 /** Builds (or reuses) the dataset's index, then scores each mode. */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const log = options.onProgress ?? (() => {});
-  const seed = options.dataset === 'seed';
+  const seed = options.dataset === 'seed' || options.dataset === 'fresh';
   const full = seed ? null : loadDataset(options.dataset);
   const data = full && options.articles ? sampleArticles(full, options.articles) : full;
-  const name = seed ? 'seed' : `${data!.name}${options.articles ? `-n${options.articles}` : ''}`;
+  const name = seed ? options.dataset : `${data!.name}${options.articles ? `-n${options.articles}` : ''}`;
   const baseEnv = { ...options.env };
   const model = loadConfig(baseEnv, options.repoRoot).embedding.model;
   const dir = resolve(options.repoRoot, options.workdir, `${name}-${model.replace(/[^a-zA-Z0-9._-]+/g, '_')}`);
@@ -114,7 +118,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     const app = await Depeche.open(configWith({ DENSE_WEIGHT: weight }));
     try {
       const result = seed
-        ? await scoreSeed(app, options, loadSeedQuestions(join(options.repoRoot, 'tests/fixtures/seed-questions.json')), texts, mode)
+        ? await scoreSeed(app, options, questionSet(options), texts, mode)
         : await scoreDataset(app, data!, options, texts, mode, log);
       result.dataset = name;
       if (offTopic) {
@@ -275,13 +279,29 @@ export function dedupeArticles(ranked: readonly RankedPassage[]): RankedPassage[
   return ranked.filter((p) => !seen.has(p.articleId) && seen.add(p.articleId));
 }
 
+interface QuestionSet {
+  questions: SeedQuestion[];
+  isHit: (q: SeedQuestion, answer: Answer) => boolean;
+}
+
+/** The fixed question set over the seed articles: "seed" or "fresh" (its own rule for unanswerable questions). */
+function questionSet(options: EvalOptions): QuestionSet {
+  const fixtures = join(options.repoRoot, 'tests/fixtures');
+  if (options.dataset === 'fresh') {
+    // every question handed back to isHit is one of these, so the cast holds
+    return { questions: loadFreshQuestions(join(fixtures, 'fresh-questions.json')), isHit: (q, answer) => isFreshHit(q as GradedQuestion, answer) };
+  }
+  return { questions: loadSeedQuestions(join(fixtures, 'seed-questions.json')), isHit };
+}
+
 /**
  * The seed set: for a question the corpus answers, a passage ranks as a hit when it comes from a right
  * article and holds one of the expected key words; the answer is right as `isHit` says (off-topic
- * questions must quote nothing). Recall is over the answerable questions only.
+ * questions must quote nothing). Recall is over the on-topic questions only (for the fresh set, also
+ * those its articles do not really answer: their passage holds the article's closest statement).
  */
-async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[], texts: Map<string, string>, mode: Mode): Promise<ModeResult> {
-  const questions = sample(all, options.limit);
+async function scoreSeed(app: Depeche, options: EvalOptions, set: QuestionSet, texts: Map<string, string>, mode: Mode): Promise<ModeResult> {
+  const questions = sample(set.questions, options.limit);
   const answerable = questions.filter((q) => q.found);
   const tally = new RankTally(options.k);
   let right = 0;
@@ -289,7 +309,7 @@ async function scoreSeed(app: Depeche, options: EvalOptions, all: SeedQuestion[]
   const started = performance.now();
   for (const q of questions) {
     const { answer, ranked } = await app.askRanked(q.question, Math.max(options.k, 10));
-    if (isHit(q, answer)) right++;
+    if (set.isHit(q, answer)) right++;
     if (!q.found) continue;
     if (answer.found) found++;
     const rank = firstRank(ranked, (p) => q.articles.includes(p.articleId) && q.quoteContains.some((key) => (texts.get(p.articleId) ?? '').slice(p.start, p.end).includes(key)));

@@ -1,5 +1,5 @@
 /**
- * npm run eval -- <dataset folder | seed> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all]
+ * npm run eval -- <dataset folder | seed | fresh> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all]
  *                 [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]
  *
  * Prints a table (or, with --json, one JSON object per mode, one per line) and saves the results under
@@ -13,7 +13,7 @@ import type { Split } from './datasets.ts';
 import { reportConfigError } from '../settings/report.ts';
 import { MODES, runEval, type EvalRun, type Mode, type ModeResult } from './harness.ts';
 
-const USAGE = 'usage: npm run eval -- <dataset folder | seed> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all] [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]';
+const USAGE = 'usage: npm run eval -- <dataset folder | seed | fresh> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all] [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]';
 
 function parse(argv: string[]) {
   let dataset: string | null = null;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   const repoRoot = resolve(import.meta.dirname, '../..');
   const run = await runEval({
-    dataset: args.dataset === 'seed' ? 'seed' : resolve(process.cwd(), args.dataset),
+    dataset: args.dataset === 'seed' || args.dataset === 'fresh' ? args.dataset : resolve(process.cwd(), args.dataset),
     split: args.split,
     k: args.k,
     modes: args.modes,
