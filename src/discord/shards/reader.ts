@@ -40,6 +40,7 @@ export function shardRole(options: ShardRoleOptions = {}, channel: ShardChannel 
       const offState = client.onState((state) => {
         if (state.generation !== reader.generation) refresh('announced');
       });
+      log.info('index.generation_loaded', { generation: reader.generation, why: 'opened' });
       const timer = setInterval(() => refresh('checked'), options.watchMs ?? 2000);
       timer.unref();
       // Answers right after this shard's own write come from the new generation.
