@@ -158,7 +158,8 @@ describe('npm start with SHARDS', () => {
       expect(added.status).toBe(200);
       const written = await waitForLog(run, 'the new generation', (l) => l.event === 'reindex.done' && l.shard === undefined && l.generation > built.generation, 10_000);
       // Shard A loads it (announced by the manager) and answers from it.
-      await waitForLog(run, `generation ${written.generation} in shard ${shardA}`, (l) => l.event === 'index.generation_loaded' && l.shard === shardA && l.generation === written.generation, 10_000);
+      const loaded = await waitForLog(run, `generation ${written.generation} in shard ${shardA}`, (l) => l.event === 'index.generation_loaded' && l.shard === shardA && l.generation === written.generation, 10_000);
+      console.info(`shard ${shardA} loaded generation ${written.generation} ${Date.parse(loaded.time) - Date.parse(written.time)} ms after the manager committed it (${loaded.why})`);
       const a2 = await ask(double, LUNE_FLAG_QUESTION, inA, 30_000);
       expect(a2.edit.body.content).toContain('drapeau rouge au sommet de la colline Malapert');
       await waitForLog(run, 'request.done', (l) => l.event === 'request.done' && l.requestId === a2.sent.id, 10_000);
@@ -172,11 +173,13 @@ describe('npm start with SHARDS', () => {
       process.kill(pidA, 'SIGKILL');
       const death = await waitForLog(run, 'shard.death', (l) => l.event === 'shard.death' && l.shard === shardA, 10_000, mark);
       expect(death).toMatchObject({ pid: pidA, signal: 'SIGKILL' });
+      const killed = Date.now();
       const b2 = await ask(double, FROMAGE_QUESTION, inB, 30_000);
       expect(b2.edit.body.content).toContain('71 000 tonnes');
       const respawned = await waitForLog(run, 'shard.spawn', (l) => l.event === 'shard.spawn' && l.shard === shardA, 30_000, mark);
       expect(respawned.pid).not.toBe(pidA);
-      await waitForLog(run, 'shard.ready', (l) => l.event === 'shard.ready' && l.shard === shardA, 60_000, mark);
+      const back = await waitForLog(run, 'shard.ready', (l) => l.event === 'shard.ready' && l.shard === shardA, 60_000, mark);
+      console.info(`shard ${shardB} answered ${b2.edit.at - killed} ms after the kill; shard ${shardA} ready again ${Date.parse(back.time) - killed} ms after it`);
       // Recorded order in the manager's log: death, spawn, ready; shard B was never restarted.
       const after = logLines(run).slice(mark);
       const order = ['shard.death', 'shard.spawn', 'shard.ready'].map((e) => after.findIndex((l) => l.event === e && l.shard === shardA));
