@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import type { Timeline } from '../core/news.ts';
 import type { Answer } from '../core/types.ts';
 import type { Embedder, EmbedderSpec } from '../embed/embedder.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { LockedError } from '../store/lock.ts';
+import { MetadataStore } from '../store/metadata-store.ts';
 import { Engine } from './engine.ts';
 import { indexIsStale, indexStatus, type Status } from './index-state.ts';
 import type { ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
+import { storePaths } from './paths.ts';
 import { Library, type AddResult, type ArticleInput } from './library.ts';
 import { Questions, type AskTimings, type FoundPassage, type RankedPassage } from './questions.ts';
 import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
@@ -160,6 +163,32 @@ export class Depeche {
   async removeArticle(id: string): Promise<ReindexReport> {
     if (this.running) throw new BusyError();
     return this.library.remove(id);
+  }
+
+  /** The generation questions are answered from (null: nothing indexed yet). */
+  get generation(): number | null {
+    return this.snapshot?.manifest.generation ?? null;
+  }
+
+  /**
+   * Loads the generation another process committed (a Discord shard reading what the writer process
+   * indexed). Cheap when nothing changed: one small row of the metadata store is read. True when a
+   * new generation was loaded.
+   */
+  refresh(): boolean {
+    if (this.running) return false;
+    const { database } = storePaths(this.config);
+    if (!existsSync(database)) return false;
+    const store = MetadataStore.open(database, { readonly: true });
+    let committed: number | null;
+    try {
+      committed = store.manifest()?.generation ?? null;
+    } finally {
+      store.close();
+    }
+    if (committed === this.generation) return false;
+    this.snapshot = this.loadSnapshot();
+    return true;
   }
 
   listArticles(): ArticleSummary[] {

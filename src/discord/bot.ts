@@ -15,6 +15,8 @@ import { onMessageCreate } from './events/message-create.ts';
 import { channelNotice, FeedPoller } from './feed-poller.ts';
 import { InFlight } from './in-flight.ts';
 import { RateLimiter } from './rate-limit.ts';
+import type { ShardRole } from './shards/reader.ts';
+import type { BotFeeds } from './shards/writer-api.ts';
 
 export interface BotOptions extends Partial<BotSettings> {
   /** Embedder choice for Depeche (tests use the hash embedder); the logger comes from `logger`. */
@@ -26,6 +28,8 @@ export interface BotOptions extends Partial<BotSettings> {
   shutdownGraceMs?: number;
   /** How often the feed poller looks for due feeds (tests); default: the poll interval, at most a minute. */
   feedTickMs?: number;
+  /** In a shard process (shards/): writes and feeds go to the process that writes the index. */
+  shard?: ShardRole;
 }
 
 export interface Bot {
@@ -49,13 +53,17 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
   const discord = loadDiscordConfig(env, 'start');
   const config = loadConfig(env, options.cwd);
   const ingest = loadIngestSettings(env);
-  const depeche = await Depeche.open(config, { preloadModel: true, ...options.depeche, logger: log });
+  const opened = await Depeche.open(config, { preloadModel: true, ...options.depeche, logger: log });
+  const shard = options.shard?.attach(opened, log);
+  const depeche = shard?.depeche ?? opened;
   const client = createClient(discord);
-  const feeds = new FeedPoller(depeche, ingest, {
-    log,
-    tickMs: options.feedTickMs,
-    notice: discord.feedNoticeChannelId ? channelNotice(client, discord.feedNoticeChannelId, log) : null,
-  });
+  const feeds: BotFeeds =
+    shard?.feeds ??
+    new FeedPoller(depeche, ingest, {
+      log,
+      tickMs: options.feedTickMs,
+      notice: discord.feedNoticeChannelId ? channelNotice(client, discord.feedNoticeChannelId, log) : null,
+    });
   const ctx: BotContext = {
     depeche,
     config: discord,
@@ -67,7 +75,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
   };
 
-  const startupReindex = backgroundReindex(depeche, log);
+  const startupReindex = shard ? Promise.resolve(null) : backgroundReindex(depeche, log);
   client.on(Events.InteractionCreate, onInteractionCreate(ctx, commands));
   client.on(Events.MessageCreate, onMessageCreate(ctx, client));
   // discord.js reconnects by itself; these are logged so they never surface as unhandled errors.

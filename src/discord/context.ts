@@ -7,9 +7,9 @@ import type { Depeche } from '../app/depeche.ts';
 import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
-import type { FeedPoller } from './feed-poller.ts';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { BotFeeds } from './shards/writer-api.ts';
 
 /** Timings the tests shorten; the defaults suit Discord. */
 export interface BotSettings {
@@ -25,7 +25,7 @@ export interface BotContext {
   /** FETCH_* and FEED_*: how pages and feeds are fetched (/admin add url:, /admin feed). */
   ingest: IngestSettings;
   /** The feeds this bot follows (/admin feed) and polls while it runs. */
-  feeds: FeedPoller;
+  feeds: BotFeeds;
   log: Logger;
   limiter: RateLimiter;
   inFlight: InFlight;

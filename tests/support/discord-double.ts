@@ -37,6 +37,11 @@
  *   - Sessions can be resumed (RESUME replays missed dispatches then sends RESUMED); an unknown
  *     session gets INVALID_SESSION (d: false) and the client re-identifies. A client closing with
  *     1000/1001 invalidates its session, like Discord.
+ *   - Several servers and shards: `guilds` adds servers (one text channel each) beside the default
+ *     one; `shards` is the count GET /gateway/bot recommends. A connection that IDENTIFYs with
+ *     `shard: [i, n]` gets, like Discord, only the servers with (BigInt(guildId) >> 22n) % n === i in
+ *     READY and GUILD_CREATE, and only their messages and interactions. The server of an event is
+ *     the one its channel belongs to (pass `channelId`).
  *   - Interactions: one acknowledgement per interaction (a second one -> 400 code 40060);
  *     PATCH @original before any acknowledgement -> 404 Unknown Message. Interactions never expire.
  */
@@ -100,6 +105,21 @@ export interface DiscordDoubleOptions {
   log?: boolean | ((line: string) => void);
   /** More guild roles (no permissions), e.g. a role listed in the bot's ADMIN_ROLE_IDS. */
   extraRoles?: { id: string; name: string }[];
+  /** More servers beside `guildId`, each with one text channel. */
+  guilds?: ExtraGuild[];
+  /** The shard count GET /gateway/bot recommends. Default 1. */
+  shards?: number;
+}
+
+export interface ExtraGuild {
+  guildId: string;
+  channelId: string;
+  name?: string;
+}
+
+/** The shard a server's events go through when there are `count` shards (Discord's formula). */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 /** An option inside INTERACTION_CREATE `data.options` (subcommands/groups nest via `options`). */
@@ -245,6 +265,8 @@ interface Session {
   seq: number;
   intents: number;
   ws: WebSocket | null;
+  /** [shard id, shard count] from IDENTIFY ([0, 1] when the client did not shard). */
+  shard: [number, number];
   /** dispatches sent (for RESUME replay) */
   buffer: { op: 0; t: string; s: number; d: any }[];
 }
@@ -345,6 +367,8 @@ export class DiscordDouble {
       appPermissions: opts.appPermissions ?? DEFAULT_APP_PERMISSIONS,
       log: opts.log,
       extraRoles: opts.extraRoles ?? [],
+      guilds: opts.guilds ?? [],
+      shards: opts.shards ?? 1,
     };
     this.applicationId = this.opts.applicationId;
     this.botUserId = this.opts.botUserId;
@@ -509,7 +533,7 @@ export class DiscordDouble {
     if (opts.replyToMessageId) {
       const ref = this.messages.get(opts.replyToMessageId);
       msg.type = 19;
-      msg.message_reference = { type: 0, message_id: opts.replyToMessageId, channel_id: channelId, guild_id: this.guildId };
+      msg.message_reference = { type: 0, message_id: opts.replyToMessageId, channel_id: channelId, guild_id: this.guildOfChannel(channelId) };
       msg.referenced_message = ref ?? null;
       if (ref && !mentions.some((x) => x.id === ref.author.id)) mentions.push({ ...ref.author, member: this.partialMember(ref.author.id) });
     }
@@ -625,9 +649,9 @@ export class DiscordDouble {
     return {
       id,
       type: 0,
-      guild_id: this.guildId,
-      name: id === this.channelId ? 'general' : 'random',
-      position: id === this.channelId ? 0 : 1,
+      guild_id: this.guildOfChannel(id),
+      name: id === this.otherChannelId ? 'random' : 'general',
+      position: id === this.otherChannelId ? 1 : 0,
       permission_overwrites: [],
       parent_id: null,
       topic: null,
@@ -640,16 +664,34 @@ export class DiscordDouble {
 
   private knownChannel(id: string): string {
     if (!this.channelIds.includes(id)) {
-      throw new Error(`DiscordDouble: channel ${id} is not in the guild (use channelId or otherChannelId); discord.js would silently drop the event`);
+      throw new Error(`DiscordDouble: channel ${id} is in no server (use channelId, otherChannelId or a channel of \`guilds\`); discord.js would silently drop the event`);
     }
     return id;
   }
 
   private get channelIds(): string[] {
-    return [this.channelId, this.otherChannelId];
+    return [this.channelId, this.otherChannelId, ...this.opts.guilds.map((g) => g.channelId)];
   }
 
-  private roles(): any[] {
+  /** Every server the bot is in: the default one first. */
+  get guildIds(): string[] {
+    return [this.guildId, ...this.opts.guilds.map((g) => g.guildId)];
+  }
+
+  private guildOfChannel(channelId: string): string {
+    return this.opts.guilds.find((g) => g.channelId === channelId)?.guildId ?? this.guildId;
+  }
+
+  private channelsOf(guildId: string): string[] {
+    return this.channelIds.filter((c) => this.guildOfChannel(c) === guildId);
+  }
+
+  /** Whether a session's shard receives this server's events. */
+  private owns(session: Session, guildId: string): boolean {
+    return shardOf(guildId, session.shard[1]) === session.shard[0];
+  }
+
+  private roles(guildId: string = this.guildId): any[] {
     const role = (id: string, name: string, permissions: string, position: number, managed = false): any => ({
       id,
       name,
@@ -666,16 +708,16 @@ export class DiscordDouble {
       ...(managed ? { tags: { bot_id: this.botUserId } } : {}),
     });
     return [
-      role(this.guildId, '@everyone', '1071698660929', 0),
+      role(guildId, '@everyone', '1071698660929', 0),
       role(this.botRoleId, this.opts.botUsername, this.opts.appPermissions, 1, true),
       ...this.opts.extraRoles.map((r, i) => role(r.id, r.name, '0', 2 + i)),
     ];
   }
 
-  private guildObject(full: boolean): any {
+  private guildObject(full: boolean, guildId: string = this.guildId): any {
     const base: any = {
-      id: this.guildId,
-      name: 'Depeche Test Guild',
+      id: guildId,
+      name: this.opts.guilds.find((g) => g.guildId === guildId)?.name ?? 'Depeche Test Guild',
       icon: null,
       splash: null,
       discovery_splash: null,
@@ -690,13 +732,13 @@ export class DiscordDouble {
       verification_level: 0,
       default_message_notifications: 0,
       explicit_content_filter: 0,
-      roles: this.roles(),
+      roles: this.roles(guildId),
       emojis: [],
       stickers: [],
       features: [],
       mfa_level: 0,
       application_id: null,
-      system_channel_id: this.channelId,
+      system_channel_id: this.channelsOf(guildId)[0] ?? null,
       system_channel_flags: 0,
       rules_channel_id: null,
       public_updates_channel_id: null,
@@ -722,7 +764,7 @@ export class DiscordDouble {
       member_count: 2,
       voice_states: [],
       members: [this.fullMember(this.botUserId), this.fullMember(this.ownerId)],
-      channels: this.channelIds.map((id) => {
+      channels: this.channelsOf(guildId).map((id) => {
         const { guild_id: _g, ...c } = this.channelObject(id);
         return c;
       }),
@@ -752,7 +794,7 @@ export class DiscordDouble {
       owner: this.users.get(this.ownerId),
       team: null,
       tags: [],
-      approximate_guild_count: 1,
+      approximate_guild_count: this.guildIds.length,
       interactions_endpoint_url: null,
       role_connections_verification_url: null,
       redirect_uris: [],
@@ -765,7 +807,7 @@ export class DiscordDouble {
       id: p.id ?? snowflake(),
       type: 0,
       channel_id: p.channelId,
-      guild_id: this.guildId,
+      guild_id: this.guildOfChannel(p.channelId),
       author: p.author,
       content: p.content,
       timestamp: new Date().toISOString(),
@@ -804,6 +846,7 @@ export class DiscordDouble {
     const id = snowflake();
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
     const channelId = this.knownChannel(opts.channelId ?? this.channelId);
+    const guildId = this.guildOfChannel(channelId);
     const userId = opts.userId ?? '1100000000000000010';
     this.ensureUser(userId, opts.userName);
     const payload = {
@@ -813,8 +856,8 @@ export class DiscordDouble {
       token,
       version: 1,
       data,
-      guild_id: this.guildId,
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
       channel: { ...this.channelObject(channelId), permissions: this.opts.appPermissions },
       member: { ...this.fullMember(userId, opts.roles ?? []), permissions: opts.memberPermissions ?? '0' },
@@ -822,7 +865,7 @@ export class DiscordDouble {
       locale: opts.locale ?? 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10 * 1024 * 1024,
     };
@@ -836,7 +879,7 @@ export class DiscordDouble {
       followUpIds: [],
       dispatchedAt: Date.now(),
     });
-    const delivered = this.dispatch('INTERACTION_CREATE', () => payload);
+    const delivered = this.dispatch('INTERACTION_CREATE', () => payload, guildId);
     if (delivered === 0) this.note(`INTERACTION_CREATE ${id} reached no open gateway connection (buffered for RESUME)`);
     return { id, token };
   }
@@ -911,18 +954,23 @@ export class DiscordDouble {
           return;
         }
         this.identifies.push({ ...d, token: '<redacted>' });
-        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents: Number(d.intents ?? 0), ws: conn.ws, buffer: [] };
+        const shard: [number, number] = Array.isArray(d.shard) && d.shard.length === 2 ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
+        if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) {
+          conn.ws.close(4010, 'Invalid shard.');
+          return;
+        }
+        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents: Number(d.intents ?? 0), ws: conn.ws, shard, buffer: [] };
         this.sessions.set(session.id, session);
         conn.session = session;
         this.sendDispatch(session, 'READY', {
           v: 10,
           user_settings: {},
           user: this.botUser(),
-          guilds: [{ id: this.guildId, unavailable: true }],
+          guilds: this.guildIds.filter((g) => this.owns(session, g)).map((id) => ({ id, unavailable: true })),
           session_type: 'normal',
           session_id: session.id,
           resume_gateway_url: this.gatewayUrl,
-          shard: Array.isArray(d.shard) ? d.shard : [0, 1],
+          shard,
           application: { id: this.applicationId, flags: 0 },
           private_channels: [],
           relationships: [],
@@ -931,7 +979,9 @@ export class DiscordDouble {
           geo_ordered_rtc_regions: [],
           _trace: ['["discord-double",{}]'],
         });
-        if (session.intents & Intents.Guilds) this.sendDispatch(session, 'GUILD_CREATE', this.guildObject(true));
+        if (session.intents & Intents.Guilds) {
+          for (const g of this.guildIds) if (this.owns(session, g)) this.sendDispatch(session, 'GUILD_CREATE', this.guildObject(true, g));
+        }
         else this.note(`session ${session.id}: no GUILDS intent, GUILD_CREATE not sent`);
         if (!this.isIdentified) {
           this.isIdentified = true;
@@ -1017,18 +1067,22 @@ export class DiscordDouble {
         this.note(`${t} ${msg.id} not sent to session ${s.id}: GUILD_MESSAGES intent missing`);
         return undefined;
       }
-      if (t === 'MESSAGE_DELETE') return { id: msg.id, channel_id: msg.channel_id, guild_id: this.guildId };
+      if (t === 'MESSAGE_DELETE') return { id: msg.id, channel_id: msg.channel_id, guild_id: msg.guild_id };
       if (!(s.intents & Intents.MessageContent) && !privileged) {
         return { ...msg, content: '', embeds: [], attachments: [], components: [] };
       }
       return msg;
-    });
+    }, msg.guild_id);
   }
 
-  /** Dispatch to every live session; `dFor` may return undefined to skip a session. Returns sockets reached. */
-  private dispatch(t: string, dFor: (s: Session) => any): number {
+  /**
+   * Dispatch to every live session (only those of the server's shard when `guildId` is given);
+   * `dFor` may return undefined to skip a session. Returns sockets reached.
+   */
+  private dispatch(t: string, dFor: (s: Session) => any, guildId?: string): number {
     let delivered = 0;
     for (const s of this.sessions.values()) {
+      if (guildId !== undefined && !this.owns(s, guildId)) continue;
       const d = dFor(s);
       if (d === undefined) continue;
       if (this.sendDispatch(s, t, d)) delivered++;
@@ -1143,7 +1197,7 @@ export class DiscordDouble {
     add('GET', '/gateway/bot', () =>
       json({
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.opts.shards,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       }),
     );
@@ -1160,15 +1214,15 @@ export class DiscordDouble {
     // --- guild & channels
     add('GET', `/guilds/${id}`, (_r, [gid]) => {
       this.checkGuild(gid!);
-      return json(this.guildObject(false));
+      return json(this.guildObject(false, gid!));
     });
     add('GET', `/guilds/${id}/channels`, (_r, [gid]) => {
       this.checkGuild(gid!);
-      return json(this.channelIds.map((c) => this.channelObject(c)));
+      return json(this.channelsOf(gid!).map((c) => this.channelObject(c)));
     });
     add('GET', `/guilds/${id}/roles`, (_r, [gid]) => {
       this.checkGuild(gid!);
-      return json(this.roles());
+      return json(this.roles(gid!));
     });
     add('GET', `/guilds/${id}/members/${id}`, (_r, [gid, uid]) => {
       this.checkGuild(gid!);
@@ -1290,7 +1344,7 @@ export class DiscordDouble {
   }
 
   private checkGuild(gid: string): void {
-    if (gid !== this.guildId) throw unknown('Guild', 10004);
+    if (!this.guildIds.includes(gid)) throw unknown('Guild', 10004);
   }
 
   private checkChannel(cid: string): string {
@@ -1397,7 +1451,7 @@ export class DiscordDouble {
         }
       } else {
         msg.type = 19;
-        msg.message_reference = { type: 0, message_id: target.id, channel_id: target.channel_id, guild_id: this.guildId };
+        msg.message_reference = { type: 0, message_id: target.id, channel_id: target.channel_id, guild_id: this.guildOfChannel(channelId) };
         msg.referenced_message = target;
       }
     }

@@ -51,7 +51,7 @@ export const feed: AdminPart = {
       }
       case 'remove': {
         const which = interaction.options.getString('feed', true);
-        const removed = service.removeFeed(which);
+        const removed = await service.removeFeed(which); // a remote call in a shard
         if (!removed) {
           await privateReply(interaction, `Aucun flux « ${fitQuote(which, 100)} » : choisissez-le dans la liste proposée (/admin feed list).`);
           return { refused: 'unknown feed' };
