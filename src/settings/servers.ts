@@ -20,6 +20,11 @@ export interface ServerSettings {
   retentionDays: number;
   /** User ids allowed to manage the shared library, beside the application's owner or team. */
   operatorUserIds: string[];
+  /**
+   * The operator's own server: its admins manage the shared library with /admin, as before there
+   * were libraries per server (HOME_GUILD_ID, default DISCORD_GUILD_ID). Null: none.
+   */
+  homeGuildId: string | null;
   /** Server libraries kept open at once; the least recently used idle one is closed beyond that. */
   maxOpenLibraries: number;
 }
@@ -38,6 +43,7 @@ export function loadServerSettings(env: Env, cwd = process.cwd()): ServerSetting
     },
     retentionDays: read.num('SERVER_DATA_RETENTION_DAYS', 30, 0, 3650),
     operatorUserIds: read.snowflakes('OPERATOR_USER_IDS', 'user ids'),
+    homeGuildId: read.snowflake('HOME_GUILD_ID', 'Discord server id') ?? read.snowflake('DISCORD_GUILD_ID', 'Discord server id'),
     maxOpenLibraries: read.int('MAX_OPEN_LIBRARIES', 200, 1, 100_000),
   };
 }

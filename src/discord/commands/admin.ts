@@ -15,9 +15,9 @@ import { feed } from './admin/feed.ts';
 import { list, status } from './admin/inspect.ts';
 import { reindex } from './admin/reindex.ts';
 import { remove } from './admin/remove.ts';
-import { addLibraryOption, libraryContext, quotaRefusal, wantsShared } from './admin/library.ts';
+import { addLibraryOption, libraryContext, quotaRefusal } from './admin/library.ts';
 import { purge, sharedSwitch } from './admin/server.ts';
-import { allowed, privateReply, REFUSED, type AdminPart } from './admin/shared.ts';
+import { privateReply, type AdminPart } from './admin/shared.ts';
 
 /** The parts of /admin, in the order Discord lists them. */
 export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed, sharedSwitch, purge];
@@ -37,22 +37,17 @@ export function buildAdmin(parts: readonly AdminPart[]): Command {
     rateLimited: false,
     async execute(interaction, ctx) {
       const name = interaction.options.getSubcommandGroup(false) ?? interaction.options.getSubcommand(false);
-      // The shared library answers to its operator only (checked in libraryContext), a server's to its admins.
-      if (!wantsShared(interaction) && !allowed(interaction, ctx)) {
-        ctx.log.warn('admin.refused', { requestId: interaction.id, userId: interaction.user.id, subcommand: name });
-        await privateReply(interaction, REFUSED);
-        return { refused: 'not an admin' };
-      }
-      const part = name === null ? undefined : byName.get(name);
-      if (!part) {
-        await privateReply(interaction, 'Sous-commande inconnue : elle a peut-être été retirée.');
-        return { refused: 'unknown subcommand' };
-      }
+      // Who may act on which library is checked here, at run time, whatever the client shows.
       const target = await libraryContext(interaction, ctx);
       if ('refusal' in target) {
         ctx.log.warn('admin.refused', { requestId: interaction.id, userId: interaction.user.id, subcommand: name, reason: target.code });
         await privateReply(interaction, target.refusal);
         return { refused: target.code };
+      }
+      const part = name === null ? undefined : byName.get(name);
+      if (!part) {
+        await privateReply(interaction, 'Sous-commande inconnue : elle a peut-être été retirée.');
+        return { refused: 'unknown subcommand' };
       }
       const library = target.ctx.library ?? 'shared';
       const quota = quotaRefusal(part.name, interaction, target.ctx);
@@ -67,7 +62,7 @@ export function buildAdmin(parts: readonly AdminPart[]): Command {
       const part = name === null ? undefined : byName.get(name);
       // Nothing is shown to members without the permission, even if their client asks, and only the
       // chosen library's articles and feeds are (the shared one's to its operator only).
-      const target = part?.autocomplete && (wantsShared(interaction) || allowed(interaction, ctx)) ? await libraryContext(interaction, ctx) : null;
+      const target = part?.autocomplete ? await libraryContext(interaction, ctx) : null;
       if (!target || 'refusal' in target) {
         await interaction.respond([]);
         return;

@@ -13,6 +13,7 @@ import {
 import type { BotContext } from '../../context.ts';
 import { size } from '../../render-admin.ts';
 import { SHARED_REFUSED } from '../../wording.ts';
+import { allowed, REFUSED } from './shared.ts';
 
 export const LIBRARY_OPTION = 'library';
 
@@ -32,23 +33,27 @@ export function addLibraryOption(admin: SlashCommandBuilder): void {
   }
 }
 
-export function wantsShared(interaction: ChatInputCommandInteraction | AutocompleteInteraction): boolean {
-  return interaction.options.getString(LIBRARY_OPTION) === 'shared';
-}
-
 /**
- * The context an /admin part runs with: `depeche` and `feeds` are the chosen library's. Null with
- * the refusal to show when the shared library is asked for by someone who is not the operator.
+ * The context an /admin part runs with: `depeche` and `feeds` are the chosen library's, or the
+ * refusal to show. A server's admins get their server's library; the shared library goes to the
+ * operator (`library:shared`) and to the admins of the operator's own server (HOME_GUILD_ID), where
+ * it is the default.
  */
 export async function libraryContext(
   interaction: ChatInputCommandInteraction | AutocompleteInteraction,
   ctx: BotContext,
 ): Promise<{ ctx: BotContext } | { refusal: string; code: string }> {
-  if (wantsShared(interaction)) {
-    if (!(await ctx.operators.isOperator(interaction.user.id))) return { refusal: SHARED_REFUSED, code: 'not the operator' };
-    return { ctx: { ...ctx, depeche: ctx.libraries.shared, feeds: ctx.libraryFeeds.shared, library: null } };
-  }
+  const admin = allowed(interaction, ctx);
   const guildId = interaction.guildId;
+  const choice = interaction.options.getString(LIBRARY_OPTION);
+  const home = guildId !== null && guildId === ctx.servers.homeGuildId;
+  if (choice === 'shared' || (choice === null && home)) {
+    if ((home && admin) || (await ctx.operators.isOperator(interaction.user.id))) {
+      return { ctx: { ...ctx, depeche: ctx.libraries.shared, feeds: ctx.libraryFeeds.shared, library: null } };
+    }
+    return admin ? { refusal: SHARED_REFUSED, code: 'not the operator' } : { refusal: REFUSED, code: 'not an admin' };
+  }
+  if (!admin) return { refusal: REFUSED, code: 'not an admin' };
   if (guildId === null) return { refusal: 'Cette commande s’utilise dans un serveur.', code: 'no server' };
   const depeche = await ctx.libraries.library(guildId);
   const scoped: BotContext = { ...ctx, depeche, library: guildId };
