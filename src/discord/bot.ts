@@ -146,6 +146,9 @@ async function onGuildLeft(ctx: BotContext, guildId: string): Promise<void> {
   try {
     await ctx.libraries.markLeft(guildId);
     ctx.log.info('server.left', { guildId, deletedInDays: ctx.servers.retentionDays });
+    // With SERVER_DATA_RETENTION_DAYS=0 the library goes at once.
+    const purged = await ctx.libraries.purgeExpired();
+    if (purged.length > 0) ctx.log.info('servers.purged', { guildIds: purged, retentionDays: ctx.servers.retentionDays });
   } catch (error) {
     ctx.log.error('server.left_failed', { guildId, error });
   }

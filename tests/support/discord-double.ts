@@ -134,6 +134,8 @@ export interface SendMessageOptions {
 }
 
 export interface SendSlashCommandOptions {
+  /** Another server than the double's own (several servers): the interaction carries this guild id and a channel of it. */
+  guildId?: string;
   name: string;
   options?: ApplicationCommandOptionPayload[];
   userId?: string;
@@ -147,6 +149,8 @@ export interface SendSlashCommandOptions {
 }
 
 export interface SendAutocompleteOptions {
+  /** Another server than the double's own (several servers): the interaction carries this guild id and a channel of it. */
+  guildId?: string;
   name: string;
   options: ApplicationCommandOptionPayload[];
   userId?: string;
@@ -799,11 +803,14 @@ export class DiscordDouble {
   private dispatchInteraction(
     type: number,
     data: any,
-    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string },
+    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string; guildId?: string },
   ): { id: string; token: string } {
     const id = snowflake();
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
-    const channelId = this.knownChannel(opts.channelId ?? this.channelId);
+    const guildId = opts.guildId ?? this.guildId;
+    const elsewhere = guildId !== this.guildId;
+    // A channel of another server is not one of the double's: it is only named in the interaction.
+    const channelId = elsewhere ? (opts.channelId ?? `${guildId.slice(0, -1)}9`) : this.knownChannel(opts.channelId ?? this.channelId);
     const userId = opts.userId ?? '1100000000000000010';
     this.ensureUser(userId, opts.userName);
     const payload = {
@@ -813,16 +820,16 @@ export class DiscordDouble {
       token,
       version: 1,
       data,
-      guild_id: this.guildId,
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
-      channel: { ...this.channelObject(channelId), permissions: this.opts.appPermissions },
+      channel: { ...this.channelObject(elsewhere ? this.channelId : channelId), id: channelId, guild_id: guildId, permissions: this.opts.appPermissions },
       member: { ...this.fullMember(userId, opts.roles ?? []), permissions: opts.memberPermissions ?? '0' },
       app_permissions: this.opts.appPermissions,
       locale: opts.locale ?? 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10 * 1024 * 1024,
     };
