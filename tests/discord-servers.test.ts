@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_REFUSED } from '../src/discord/wording.ts';
 import { adminCommand, ADMIN_PERMISSIONS, ask, isOriginalEdit, newUserId, slash, startHarness, type Harness } from './support/discord-bot-harness.ts';
 import type { ApplicationCommandOptionPayload, SentInteraction } from './support/discord-double.ts';
+import { articlePage, LOUVRE, rssFeed } from './support/http-pages.ts';
+import { body, startServer, type TestServer } from './support/http-server.ts';
 import { joinServer, leaveServer } from './support/several-servers.ts';
 
 const B = '1100000000000000777';
@@ -24,15 +26,26 @@ const LIFT_FACT = 'Le téléphérique de Montferrand transportera six mille voya
 const LIFT_QUESTION = 'Combien de voyageurs le téléphérique de Montferrand transportera-t-il ?';
 
 let h: Harness;
+let web: TestServer;
 let A: string;
 let operatorId: string;
 
 beforeAll(async () => {
+  web = await startServer();
   h = await startHarness({
     corpus: { 'tramway.md': article('Le tramway de Bourg-Lénard', `Les travaux ont duré quatre ans. ${SHARED_FACT} La ligne compte douze stations.`) },
     embedder: 'hash',
     // No home server: every server, the double's own included, has a library of its own.
-    env: { HOME_GUILD_ID: '', RATE_LIMIT_PER_MINUTE: '0', SERVER_MAX_ARTICLES: '2', SERVER_DATA_RETENTION_DAYS: '0' },
+    env: {
+      HOME_GUILD_ID: '',
+      RATE_LIMIT_PER_MINUTE: '0',
+      SERVER_MAX_ARTICLES: '2',
+      SERVER_DATA_RETENTION_DAYS: '0',
+      FETCH_ALLOW_HOSTS: '127.0.0.1',
+      FEED_POLL_MINUTES: '30',
+      FEED_NOTICE_CHANNEL_ID: '1100000000000000004', // the shared library's notices: a channel of server A
+    },
+    bot: { feedTickMs: 50 },
   });
   A = h.double.guildId;
   // The operator is the application's owner, as the API reports it.
@@ -42,6 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  await web?.close();
 });
 
 /** The final edit of a deferred reply (an answer, or an /admin add result). */
@@ -162,5 +176,28 @@ describe('a library per server', () => {
     expect(existsSync(join(h.dir, 'servers', A))).toBe(false);
     expect(await answerIn(A, POOL_QUESTION)).not.toContain('3 mars');
     expect(await answerIn(A, 'Combien a coûté le tramway de Bourg-Lénard ?')).toContain('412 millions');
+  });
+
+  it('feeds: a feed followed in server C is listed, stored, answered and announced in C only', async () => {
+    const C = '1100000000000000888';
+    const C_CHANNEL = '1100000000000000889';
+    web.route(`/articles/${LOUVRE.slug}`, body(articlePage(LOUVRE, { canonical: 'https://ouest-matin.example/louvre-nocturnes' })));
+    web.route('/rss.xml', body(rssFeed('Ouest Matin', web.origin, [{ title: LOUVRE.title, link: web.url(`/articles/${LOUVRE.slug}`), published: LOUVRE.published }]), 'application/rss+xml'));
+    const feed = (guildId: string, sub: string, options: ApplicationCommandOptionPayload[] = [], channelId?: string) =>
+      adminReply(guildId, 'feed', [], { ...ADMIN, ...(channelId ? { channelId } : {}), options: [{ name: 'feed', type: 2, options: [{ name: sub, type: 1, options }] }] });
+    const since = h.double.requests.length;
+
+    expect(await feed(C, 'add', [{ name: 'url', type: 3, value: web.url('/rss.xml') }], C_CHANNEL)).toMatch(/^Flux suivi \(n° 1\)/);
+    // The poll stores the article in C's library, then the notice goes to C's channel only.
+    const notice = await h.waitForLog((l) => (l.event === 'feed.notice.failed' || l.event === 'feed.notice.channel_unusable') && l.guildId === C);
+    expect(notice.channelId).toBe(C_CHANNEL);
+    const posted = h.double.requests.slice(since).filter((r) => r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path));
+    expect(posted).toEqual([]);
+
+    expect(await feed(A, 'list')).toBe('Aucun flux suivi. Ajoutez-en un avec /admin feed add.');
+    expect(await feed(C, 'list')).toMatch(/^\*\*1 flux suivis :\*\*/);
+    const question = 'Jusqu’à quelle heure le Louvre sera-t-il ouvert le vendredi ?';
+    expect(await answerIn(C, question)).toContain('22 heures');
+    expect(await answerIn(A, question)).not.toContain('22 heures');
   });
 });
