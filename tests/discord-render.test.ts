@@ -273,10 +273,11 @@ describe('commands', () => {
     const adminCmd = payloads.find((p) => p.name === 'admin')!;
     expect(adminCmd.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(adminCmd.contexts).toEqual([0]);
-    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed']);
+    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed', 'shared', 'purge']);
     const addCmd = adminCmd.options!.find((o) => o.name === 'add') as any;
     // Two sources (an attached file or a link): each optional, exactly one checked at run time.
-    expect(addCmd.options.map((o: any) => [o.name, o.required ?? false])).toEqual([['file', false], ['url', false], ['title', false], ['outlet', false], ['date', false], ['link', false]]);
+    // `library` (this server's, or the operator's shared one) closes every subcommand's options.
+    expect(addCmd.options.map((o: any) => [o.name, o.required ?? false])).toEqual([['file', false], ['url', false], ['title', false], ['outlet', false], ['date', false], ['link', false], ['library', false]]);
     const feedGroup = adminCmd.options!.find((o) => o.name === 'feed') as any;
     expect(feedGroup.options.map((o: any) => o.name)).toEqual(['add', 'remove', 'list']);
     const askCmd = payloads.find((p) => p.name === 'ask')!;

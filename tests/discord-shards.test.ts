@@ -1,7 +1,7 @@
 /**
  * `npm start` with SHARDS: discord.js's ShardingManager and one process per shard against the
- * Discord double with two servers on two shards. Each shard answers its own server; an article an
- * admin adds through one shard (the manager process writes it) is answered through the other; a
+ * Discord double with two servers on two shards. Each shard answers its own server; an article the
+ * operator adds to the shared library through one shard (the manager process writes it) is answered through the other; a
  * shard killed with SIGKILL is restarted by the manager while the other keeps answering. Every wait
  * is on an event: a log line of the manager or a shard, or a request the double received.
  */
@@ -15,6 +15,8 @@ import { ADMIN_PERMISSIONS, adminCommand, ask, EMBEDDING_MODEL, isOriginalEdit, 
 import { DiscordDouble, shardOf } from './support/discord-double.ts';
 
 /** Server A is the double's default server; server B is added, with an id that falls on the other shard. */
+/** The bot's operator (OPERATOR_USER_IDS): only they write the shared library from Discord. */
+const OPERATOR_ID = '1200000000000000077';
 const SERVER_B = { guildId: '1100000000004194304', channelId: '1100000000004194305', name: 'Second server' };
 
 const dirs: string[] = [];
@@ -122,6 +124,7 @@ describe('npm start with SHARDS', () => {
         MODEL_DIR,
         EMBEDDING_MODEL,
         LOG_LEVEL: 'info',
+        OPERATOR_USER_IDS: OPERATOR_ID,
       }),
     );
     try {
@@ -148,9 +151,11 @@ describe('npm start with SHARDS', () => {
       expect(answeredBy(run, a1.sent.id)).toBe(shardA);
       expect(answeredBy(run, b1.sent.id)).toBe(shardB);
 
-      // An admin of server B adds an article: shard B sends it to the manager, which indexes it.
-      const { sent } = await adminCommand(double, 'add', [], {
+      // The operator adds an article to the shared library from server B: shard B sends it to the
+      // manager, which indexes it (a server's own library would stay in that server).
+      const { sent } = await adminCommand(double, 'add', [{ name: 'library', type: 3, value: 'shared' }], {
         ...inB,
+        userId: OPERATOR_ID,
         memberPermissions: ADMIN_PERMISSIONS,
         attachments: [{ filename: 'lune.md', data: luneArticle(), optionName: 'file' }],
       });

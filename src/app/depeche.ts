@@ -11,11 +11,11 @@ import { indexIsStale, indexStatus, type Status } from './index-state.ts';
 import type { ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
 import { storePaths } from './paths.ts';
 import { Library, type AddResult, type ArticleInput } from './library.ts';
-import { Questions, type AskTimings, type FoundPassage, type RankedPassage } from './questions.ts';
+import { Questions, type AnswerView, type AskTimings, type FoundPassage, type RankedPassage } from './questions.ts';
 import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
 
 export type { AddedArticle, AddResult, ArticleInput } from './library.ts';
-export type { AskTimings, FoundPassage, RankedPassage } from './questions.ts';
+export type { AnswerView, AskTimings, FoundPassage, RankedPassage } from './questions.ts';
 export type { Status } from './index-state.ts';
 export type { Timeline, TimelineEntry } from '../core/news.ts';
 
@@ -52,21 +52,20 @@ export class Depeche {
   private readonly log: Logger;
   private readonly questions: Questions;
   private readonly library: Library;
+  /** How questions get their embedder and today's date (shared with questionsOver). */
+  private readonly loadEmbedder: () => Promise<Embedder>;
+  private readonly now: () => Date;
 
   private constructor(readonly config: Config, options: DepecheOptions) {
     this.spec = options.embedder ?? { kind: 'transformers', config: config.embedding };
     this.log = options.logger ?? silentLogger;
     const spec = this.spec;
-    this.questions = new Questions({
-      retrieval: config.retrieval,
-      modelId: this.modelId,
-      snapshot: () => this.snapshot,
-      now: options.clock ?? (() => new Date()),
-      // Imported on demand: Transformers.js and ONNX Runtime belong on the model thread, and loading
-      // them here too cost the main thread (cold start) about half a second.
-      loadEmbedder: async (): Promise<Embedder> =>
-        options.inlineQueryEmbedder ? (await import('../embed/create-embedder.ts')).createEmbedder(spec) : Engine.shared().embedder(spec),
-    });
+    this.now = options.clock ?? (() => new Date());
+    // Imported on demand: Transformers.js and ONNX Runtime belong on the model thread, and loading
+    // them here too cost the main thread (cold start) about half a second.
+    this.loadEmbedder = async (): Promise<Embedder> =>
+      options.inlineQueryEmbedder ? (await import('../embed/create-embedder.ts')).createEmbedder(spec) : Engine.shared().embedder(spec);
+    this.questions = this.questionsOver(() => this.snapshot);
     this.library = new Library({
       corpusDir: config.corpusDir,
       snapshot: () => this.snapshot,
@@ -189,6 +188,19 @@ export class Depeche {
     if (committed === this.generation) return false;
     this.snapshot = this.loadSnapshot();
     return true;
+  }
+
+  /**
+   * Questions answered from another view with this application's settings and embedder: several
+   * libraries' snapshots seen as one (app/libraries.ts).
+   */
+  questionsOver(view: () => AnswerView | null): Questions {
+    return new Questions({ retrieval: this.config.retrieval, modelId: this.modelId, snapshot: view, now: this.now, loadEmbedder: this.loadEmbedder });
+  }
+
+  /** The snapshot questions are answered from now (null before the first index). */
+  currentSnapshot(): IndexSnapshot | null {
+    return this.snapshot;
   }
 
   listArticles(): ArticleSummary[] {

@@ -15,7 +15,20 @@ import { inWindow } from '../core/time/recency.ts';
 import type { Answer, ScoredPassage } from '../core/types.ts';
 import type { RetrievalConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import type { IndexSnapshot } from './snapshot.ts';
+import type { CopiesView } from '../core/answer.ts';
+import type { CorpusView } from '../core/retrieve.ts';
+import type { Article } from '../core/types.ts';
+
+/**
+ * What questions are answered from: one committed snapshot (IndexSnapshot), or several libraries'
+ * snapshots seen as one (app/libraries.ts), so composing and quoting are the same code for both.
+ */
+export interface AnswerView extends CorpusView, CopiesView {
+  readonly manifest: { readonly model: string };
+  allArticles(): Iterable<Article>;
+  hasPublishedWithin(window: DateWindow): boolean;
+  readonly hasDatedArticles: boolean;
+}
 
 export interface AskTimings {
   embedMs: number;
@@ -47,7 +60,7 @@ export interface QuestionsOptions {
   /** The model questions are embedded with; an index built with another one is searched lexically only. */
   modelId: string;
   /** The snapshot to answer from, read once per question. */
-  snapshot: () => IndexSnapshot | null;
+  snapshot: () => AnswerView | null;
   loadEmbedder: () => Promise<Embedder>;
   /** Today, for relative periods ("hier", "la semaine dernière"); tests fix it. */
   now: () => Date;
@@ -60,7 +73,7 @@ type Retrieval =
   | {
       kind: 'ranked';
       question: string;
-      snapshot: IndexSnapshot;
+      snapshot: AnswerView;
       terms: string[];
       ranked: ScoredPassage[];
       timings: AskTimings;

@@ -1,5 +1,5 @@
 /** Command line: ask, ingest, reindex, stats. Answers go to stdout; diagnostics go to stderr. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -8,10 +8,11 @@ import { Depeche, type ArticleInput } from '../app/depeche.ts';
 import { isArticleFile } from '../app/corpus.ts';
 import type { ReindexReport } from '../app/indexer.ts';
 import type { Answer } from '../core/types.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { loadIngestSettings, type IngestSettings } from '../ingest/config.ts';
 import { createLogger, parseLevel } from '../log.ts';
 import { reportConfigError } from '../settings/report.ts';
+import { loadServerSettings } from '../settings/servers.ts';
 import { progressReporter } from './progress.ts';
 import { renderAnswerJson, renderAnswerText, renderTimelineJson, renderTimelineText } from './render.ts';
 import { feedCommand, ingestUrls, WEB_USAGE } from './web.ts';
@@ -24,13 +25,17 @@ const USAGE = `usage:
   npm run ingest -- <files or folders>        validate, copy into the corpus and index
   npm run reindex [-- --full]                 update the index (--full: rebuild everything)
   npm run stats                               what is indexed
-${WEB_USAGE}`;
+${WEB_USAGE}
+  --library <server id>                        any command on that Discord server's library
+                                               (default: the shared library, CORPUS_DIR)`;
 
 async function main(argv: string[]): Promise<number> {
   dotenv.config({ quiet: true });
-  const [command, ...rest] = argv;
+  const { library, args } = takeLibrary(argv);
+  const [command, ...rest] = args;
   // Every setting is read here, once; the commands get what they need.
-  const config = loadConfig(process.env, process.cwd());
+  const shared = loadConfig(process.env, process.cwd());
+  const config = library === null ? shared : serverConfig(shared, loadServerSettings(process.env, process.cwd()).serversDir, library);
   const ingestSettings = loadIngestSettings(process.env);
   const logger = createLogger(parseLevel(process.env.LOG_LEVEL ?? 'warn'));
   const app = await Depeche.open(config, { logger, preloadModel: command === 'ask' || command === 'timeline' });
@@ -63,6 +68,25 @@ async function main(argv: string[]): Promise<number> {
     progress.end();
     await app.close();
   }
+}
+
+/** `--library <server id>` anywhere on the line, taken out before the command reads its own options. */
+function takeLibrary(argv: string[]): { library: string | null; args: string[] } {
+  const args = [...argv];
+  const at = args.findIndex((a) => a === '--library' || a.startsWith('--library='));
+  if (at < 0) return { library: null, args };
+  const [flag] = args.splice(at, 1) as [string];
+  const value = flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : args.splice(at, 1)[0];
+  if (value === undefined || value === 'shared') return { library: null, args };
+  if (!/^\d{17,20}$/.test(value)) throw new Error(`--library: "${value}" is not a Discord server id (or "shared")`);
+  return { library: value, args };
+}
+
+/** A server's library: its own folders under SERVERS_DIR, every other setting shared. */
+function serverConfig(shared: Config, serversDir: string, guildId: string): Config {
+  const dir = join(serversDir, guildId);
+  mkdirSync(join(dir, 'corpus'), { recursive: true });
+  return { ...shared, corpusDir: join(dir, 'corpus'), embeddingsDir: join(dir, 'embeddings') };
 }
 
 async function ask(app: Depeche, args: string[], progress: ReturnType<typeof progressReporter>): Promise<number> {

@@ -4,6 +4,10 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Depeche } from '../app/depeche.ts';
+import type { Libraries } from '../app/libraries.ts';
+import type { ServerSettings } from '../settings/servers.ts';
+import type { LibraryFeeds } from './library-feeds.ts';
+import type { Operators } from './operators.ts';
 import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
@@ -20,11 +24,23 @@ export interface BotSettings {
 
 /** What every command and event handler may use. */
 export interface BotContext {
+  /**
+   * The library /admin acts on: the shared one outside /admin; inside, the invoking server's (or
+   * the shared one for the operator's `library:shared`), chosen by admin.ts at run time.
+   */
   depeche: Depeche;
+  /** Which library `depeche` and `feeds` are: a server id, or null for the shared library. */
+  library: string | null;
+  /** Every library; members are answered through `libraries.answerer(guild id)`. */
+  libraries: Libraries;
+  libraryFeeds: LibraryFeeds;
+  operators: Operators;
+  /** SERVERS_DIR, quotas, retention, OPERATOR_USER_IDS. */
+  servers: ServerSettings;
   config: DiscordConfig;
   /** FETCH_* and FEED_*: how pages and feeds are fetched (/admin add url:, /admin feed). */
   ingest: IngestSettings;
-  /** The feeds this bot follows (/admin feed) and polls while it runs. */
+  /** The feeds of the library `depeche` is (/admin feed); each library's are polled while the bot runs (in a shard, the shared library's by the writer process). */
   feeds: BotFeeds;
   log: Logger;
   limiter: RateLimiter;

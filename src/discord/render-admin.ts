@@ -1,7 +1,9 @@
 /** Message contents for /admin replies. Pure, bounded to one message each. */
 import type { AddResult, Status } from '../app/depeche.ts';
 import type { ReindexProgress, ReindexReport } from '../app/indexer.ts';
+import type { Usage } from '../app/libraries.ts';
 import type { ArticleSummary } from '../app/snapshot.ts';
+import type { Quotas } from '../settings/servers.ts';
 import { escapeText, fitOne, fitQuote, linkOf, MAX_CONTENT } from './render.ts';
 import { describeFailure, describeNote } from './wording.ts';
 
@@ -71,8 +73,21 @@ export function renderArticleList(articles: ArticleSummary[]): string {
   return fitOne(lines, (n) => `… et ${fr(n)} autres (la commande /admin remove les retrouve par leur titre).`);
 }
 
-export function renderStatus(s: Status, now = Date.now()): string {
+/** Which library /admin status describes, and for a server its usage against its quotas. */
+export type LibraryDescription = { kind: 'shared' } | { kind: 'server'; usage: Usage & { feeds: number }; quotas: Quotas; sharedOff: boolean };
+
+function libraryLines(d: LibraryDescription): string[] {
+  if (d.kind === 'shared') return ['**Bibliothèque partagée** (gérée par l’opérateur du bot, répond dans tous les serveurs qui ne l’ont pas désactivée)'];
+  const { usage: u, quotas: q } = d;
+  return [
+    `**Bibliothèque de ce serveur** — bibliothèque partagée ${d.sharedOff ? '**désactivée** (les membres n’ont que les articles de ce serveur)' : 'activée (les membres ont aussi ses articles)'}`,
+    `**Utilisation :** ${fr(u.articles)}/${fr(q.articles)} articles, ${size(u.bytes)}/${size(q.bytes)}, ${fr(u.feeds)}/${fr(q.feeds)} flux, ${fr(u.reindexesLastHour)}/${fr(q.reindexesPerHour)} indexations dans l’heure`,
+  ];
+}
+
+export function renderStatus(s: Status, now = Date.now(), library?: LibraryDescription): string {
   const lines = [
+    ...(library ? libraryLines(library) : []),
     `**Articles :** ${fr(s.articles)} — **passages :** ${fr(s.passages)}`,
     `**Modèle :** \`${s.model}\`${s.indexModel && s.indexModel !== s.model ? ` (index construit avec \`${s.indexModel}\` : lancez /admin reindex)` : ''}`,
     s.builtAt

@@ -209,3 +209,7 @@ function size(bytes: number): string {
 function unreachable(_value: never): string {
   return 'raison inconnue';
 }
+
+/** /admin … library:shared from someone who is not the bot's operator. */
+export const SHARED_REFUSED =
+  'La bibliothèque partagée est réservée à l’opérateur du bot (propriétaire de l’application ou membre de son équipe) : vos commandes /admin agissent sur la bibliothèque de ce serveur.';

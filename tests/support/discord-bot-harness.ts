@@ -58,6 +58,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     DISCORD_REST_API: double.restUrl,
     CORPUS_DIR: corpusDir,
     EMBEDDINGS_DIR: join(dir, 'embeddings'),
+    // The double's server is the operator's own, as in a single-server install: its admins manage
+    // the shared library (tests of several servers set HOME_GUILD_ID to '').
+    HOME_GUILD_ID: double.guildId,
     ...(options.embedder === 'model' ? { MODEL_DIR, EMBEDDING_MODEL } : {}),
     ...options.env,
   };

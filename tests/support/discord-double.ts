@@ -154,6 +154,8 @@ export interface SendMessageOptions {
 }
 
 export interface SendSlashCommandOptions {
+  /** Another server than the double's own (several servers): the interaction carries this guild id and a channel of it. */
+  guildId?: string;
   name: string;
   options?: ApplicationCommandOptionPayload[];
   userId?: string;
@@ -167,6 +169,8 @@ export interface SendSlashCommandOptions {
 }
 
 export interface SendAutocompleteOptions {
+  /** Another server than the double's own (several servers): the interaction carries this guild id and a channel of it. */
+  guildId?: string;
   name: string;
   options: ApplicationCommandOptionPayload[];
   userId?: string;
@@ -841,12 +845,16 @@ export class DiscordDouble {
   private dispatchInteraction(
     type: number,
     data: any,
-    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string },
+    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string; guildId?: string },
   ): { id: string; token: string } {
     const id = snowflake();
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
-    const channelId = this.knownChannel(opts.channelId ?? this.channelId);
-    const guildId = this.guildOfChannel(channelId);
+    // A server of the double's (`guilds`) is reached through its channel; any other server id is only
+    // named in the interaction (its channel is not one of the double's).
+    const known = opts.guildId === undefined || this.guildIds.includes(opts.guildId);
+    const channelId = known ? this.knownChannel(opts.channelId ?? (opts.guildId ? this.channelsOf(opts.guildId)[0]! : this.channelId)) : (opts.channelId ?? `${opts.guildId!.slice(0, -1)}9`);
+    const guildId = known ? this.guildOfChannel(channelId) : opts.guildId!;
+    const elsewhere = !known;
     const userId = opts.userId ?? '1100000000000000010';
     this.ensureUser(userId, opts.userName);
     const payload = {
@@ -859,7 +867,7 @@ export class DiscordDouble {
       guild_id: guildId,
       guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
-      channel: { ...this.channelObject(channelId), permissions: this.opts.appPermissions },
+      channel: { ...this.channelObject(elsewhere ? this.channelId : channelId), id: channelId, guild_id: guildId, permissions: this.opts.appPermissions },
       member: { ...this.fullMember(userId, opts.roles ?? []), permissions: opts.memberPermissions ?? '0' },
       app_permissions: this.opts.appPermissions,
       locale: opts.locale ?? 'en-US',

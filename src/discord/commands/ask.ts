@@ -19,7 +19,7 @@ export const ask: Command = {
     // Answers can take longer than Discord's 3-second window: acknowledge first.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     const asked = interaction.options.getString('question', true);
-    const { answer, timings } = await ctx.depeche.askTimed(questionText(asked));
+    const { answer, timings } = await (await ctx.libraries.answerer(interaction.guildId)).askTimed(questionText(asked));
     // The question is shown as the member typed it (made harmless by the renderer).
     await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral);
     return { found: answer.found, citations: answer.citations.length, ...timings };

@@ -18,7 +18,7 @@ export const sources: Command = {
   async execute(interaction, ctx) {
     await interaction.deferReply();
     const question = interaction.options.getString('question', true);
-    const result = await ctx.depeche.findPassages(questionText(question), PASSAGES);
+    const result = await (await ctx.libraries.answerer(interaction.guildId)).findPassages(questionText(question), PASSAGES);
     await editWithFollowUps(interaction, renderPassages(question, result, { showQuestion: true }), false);
     return { found: result.found, passages: result.passages.length };
   },

@@ -16,7 +16,7 @@ export const timeline: Command = {
   async execute(interaction, ctx) {
     await interaction.deferReply();
     const subject = interaction.options.getString('sujet', true);
-    const result = await ctx.depeche.timeline(questionText(subject));
+    const result = await (await ctx.libraries.answerer(interaction.guildId)).timeline(questionText(subject));
     await editWithFollowUps(interaction, renderTimeline(result), false);
     return { found: result.found, entries: result.entries.length };
   },

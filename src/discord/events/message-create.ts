@@ -51,7 +51,7 @@ async function answer(message: Message<true>, question: string, ctx: BotContext)
       return;
     }
     void message.channel.sendTyping().catch(() => undefined); // cosmetic
-    const { answer, timings } = await ctx.depeche.askTimed(questionText(question));
+    const { answer, timings } = await (await ctx.libraries.answerer(message.guildId)).askTimed(questionText(question));
     const [first, ...rest] = renderAnswer(answer, { showQuestion: false });
     await reply(first ?? '…');
     for (const content of rest) await message.channel.send({ content, allowedMentions: NO_MENTIONS });

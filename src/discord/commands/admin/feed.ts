@@ -40,6 +40,8 @@ export const feed: AdminPart = {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         try {
           const { feed, created, items, rejected } = await service.addFeed(raw);
+          // A server's feed notices go to the channel its admins follow feeds from, in that server only.
+          if (ctx.library !== null) ctx.libraries.setState(ctx.library, { noticeChannelId: interaction.channelId });
           await edit(interaction, renderFeedAdded(feed, created, items, rejected, ctx.ingest.feeds.pollMinutes));
           return { feedId: feed.id, url: feed.url, created };
         } catch (error) {
