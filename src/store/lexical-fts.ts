@@ -58,16 +58,23 @@ const COVERAGE_NEIGHBOURS = 1;
 const UNKNOWN_TERM_FACTOR = 0.5;
 
 /**
- * Which articles are scored exactly: those of FTS5's best PASSAGE_POOL_FACTOR·k passages (passage and
- * window columns) and its best ARTICLE_POOL_FACTOR·k articles; every passage of theirs holding a
- * question term is then scored. The exact ranking's top k is (nearly always) among them (measured on
- * the dev halves, README "Index").
+ * Which articles are scored exactly: those of FTS5's best passages (passage and window columns) and
+ * best articles for the question's selective terms; every passage of theirs holding a question term is
+ * then scored. The exact ranking's top results are (nearly always) among them (measured on the dev
+ * halves, README "Index"). FTS5 computes bm25() for every row a term matches, so terms in more than
+ * `maxDfShare` of the passages (the least telling ones) are left out of candidate search — they still
+ * count in the exact scores — keeping at least the `keepRarest` rarest terms.
  */
-const PASSAGE_POOL_FACTOR = 4;
-const ARTICLE_POOL_FACTOR = 1;
-/** Floors of both pools: a small corpus (or a small k) is scored in full. */
-const MIN_PASSAGE_POOL = 200;
-const MIN_ARTICLE_POOL = 50;
+export interface CandidatePools {
+  passageFactor: number;
+  minPassages: number;
+  articleFactor: number;
+  minArticles: number;
+  maxDfShare: number;
+  keepRarest: number;
+}
+
+export const DEFAULT_POOLS: CandidatePools = { passageFactor: 4, minPassages: 200, articleFactor: 1, minArticles: 50, maxDfShare: 1, keepRarest: 3 };
 /** Weight of the window column in FTS5's candidate ranking. */
 const FTS_WINDOW_WEIGHT = 0.5;
 
@@ -185,12 +192,43 @@ export function lexicalIsSound(db: Database.Database): boolean {
 }
 
 /** Articles whose split terms a lexical index keeps (least recently used dropped first). */
-const ARTICLE_CACHE = 2048;
+const ARTICLE_CACHE = 1024;
 
+/**
+ * An article's passages in order, as term counts: term → slot, and counts[slot · passages + i] the
+ * count of that term in passage i (the title's count apart). Looking up a question's terms then costs
+ * one probe per term, not a pass over the article's words.
+ */
 interface ArticleTerms {
-  rows: StoredPassageTerms[];
-  terms: string[][];
-  title: string[];
+  labels: Int32Array;
+  ords: Int32Array;
+  lengths: Int32Array;
+  titleLength: number;
+  slots: Map<string, number>;
+  counts: Uint16Array;
+  titleCounts: Uint16Array;
+}
+
+function articleTermsOf(rows: StoredPassageTerms[], title: string[]): ArticleTerms {
+  const slots = new Map<string, number>();
+  const words = rows.map((r) => splitTerms(r.terms));
+  for (const list of [...words, title]) for (const w of list) if (!slots.has(w)) slots.set(w, slots.size);
+  const n = rows.length;
+  const counts = new Uint16Array(slots.size * n);
+  const titleCounts = new Uint16Array(slots.size);
+  words.forEach((list, i) => {
+    for (const w of list) counts[slots.get(w)! * n + i]!++;
+  });
+  for (const w of title) titleCounts[slots.get(w)!]!++;
+  return {
+    labels: Int32Array.from(rows, (r) => r.label),
+    ords: Int32Array.from(rows, (r) => r.ord),
+    lengths: Int32Array.from(words, (w) => w.length),
+    titleLength: title.length,
+    slots,
+    counts,
+    titleCounts,
+  };
 }
 
 interface StoredPassageTerms {
@@ -218,6 +256,7 @@ export class FtsLexicalIndex implements LexicalSearch {
   private constructor(
     private readonly db: Database.Database,
     readonly params: Bm25Params,
+    private readonly pools: CandidatePools,
   ) {
     this.statsQuery = db.prepare('SELECT passages, passage_terms, window_terms, articles, article_terms FROM lexical_stats WHERE id = 1');
     this.passageDf = db.prepare('SELECT col, doc FROM lexical_passage_vocab WHERE term = ?');
@@ -234,7 +273,7 @@ export class FtsLexicalIndex implements LexicalSearch {
   }
 
   /** Opens the store read-only; null when its lexical tables are missing or damaged (the caller falls back). */
-  static open(path: string, params: Bm25Params = DEFAULT_BM25): FtsLexicalIndex | null {
+  static open(path: string, params: Bm25Params = DEFAULT_BM25, pools: CandidatePools = DEFAULT_POOLS): FtsLexicalIndex | null {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 10000');
@@ -242,7 +281,7 @@ export class FtsLexicalIndex implements LexicalSearch {
         db.close();
         return null;
       }
-      return new FtsLexicalIndex(db, params);
+      return new FtsLexicalIndex(db, params, pools);
     } catch (error) {
       db.close();
       throw error;
@@ -299,7 +338,7 @@ export class FtsLexicalIndex implements LexicalSearch {
     } else {
       const rows = this.articlePassages.all(articleId) as StoredPassageTerms[];
       const title = this.titleOf.get(articleId) as string | null | undefined;
-      cached = { rows, terms: rows.map((r) => splitTerms(r.terms)), title: title ? analyze(title) : [] };
+      cached = articleTermsOf(rows, title ? analyze(title) : []);
       if (this.cache.size >= ARTICLE_CACHE) this.cache.delete(this.cache.keys().next().value!);
     }
     this.cache.set(articleId, cached);
@@ -330,14 +369,19 @@ export class FtsLexicalIndex implements LexicalSearch {
     for (const t of terms) totalWeight += weights.get(t)!;
     const articleDf = terms.map((t) => (articleWeight > 0 ? ((this.articleDf.get(t) as number | undefined) ?? 0) : 0));
 
+    const pools = this.pools;
+    const byRarity = [...known].sort((x, y) => dfs.get(x)!.passage - dfs.get(y)!.passage);
+    const selective = byRarity.filter((t, i) => i < pools.keepRarest || dfs.get(t)!.passage <= pools.maxDfShare * n);
     const articleIds = new Set<string>();
-    for (const label of this.candidates.all(anyOf(known), Math.max(MIN_PASSAGE_POOL, PASSAGE_POOL_FACTOR * k)) as number[]) {
+    for (const label of this.candidates.all(anyOf(selective), Math.max(pools.minPassages, pools.passageFactor * k)) as number[]) {
       const id = this.passageOf.get(label) as string | undefined;
       if (id !== undefined) articleIds.add(id);
     }
     if (articleWeight > 0) {
-      const inArticles = terms.filter((_, s) => articleDf[s]! > 0);
-      for (const id of this.topArticles.all(anyOf(inArticles), Math.max(MIN_ARTICLE_POOL, ARTICLE_POOL_FACTOR * k)) as string[]) articleIds.add(id);
+      const inArticles = terms.filter((t, s) => articleDf[s]! > 0 && (selective.includes(t) || articleDf[s]! <= pools.maxDfShare * stats.articles));
+      if (inArticles.length > 0) {
+        for (const id of this.topArticles.all(anyOf(inArticles), Math.max(pools.minArticles, pools.articleFactor * k)) as string[]) articleIds.add(id);
+      }
     }
 
     const passageNorm = (length: number) => k1 * (1 - b + (b * length) / (stats.passage_terms / n || 1));
@@ -351,24 +395,23 @@ export class FtsLexicalIndex implements LexicalSearch {
     const scored: { hit: LexicalHit; article: string; ord: number }[] = [];
 
     for (const articleId of articleIds) {
-      const { rows, terms: passageTerms, title } = this.articleTerms(articleId);
+      const a = this.articleTerms(articleId);
+      const rowCount = a.labels.length;
       // Counts of each query term in each passage of the article (rows × q), and passage lengths.
-      const counts = new Int32Array(rows.length * q);
-      const lengths = new Int32Array(rows.length);
+      const counts = new Int32Array(rowCount * q);
+      const lengths = a.lengths;
       const articleTf = new Float64Array(q);
-      let articleLength = title.length;
-      for (const [i, words] of passageTerms.entries()) {
-        lengths[i] = words.length;
-        articleLength += words.length;
-        for (const w of words) {
-          const s = slot.get(w);
-          if (s !== undefined) counts[i * q + s]!++;
+      let articleLength = a.titleLength;
+      for (let i = 0; i < rowCount; i++) articleLength += lengths[i]!;
+      for (let s = 0; s < q; s++) {
+        const at = a.slots.get(terms[s]!);
+        if (at === undefined) continue;
+        articleTf[s] = a.titleCounts[at]!;
+        for (let i = 0; i < rowCount; i++) {
+          const c = a.counts[at * rowCount + i]!;
+          counts[i * q + s] = c;
+          articleTf[s]! += c;
         }
-      }
-      for (let s = 0; s < q; s++) for (let i = 0; i < rows.length; i++) articleTf[s]! += counts[i * q + s]!;
-      for (const w of title) {
-        const s = slot.get(w);
-        if (s !== undefined) articleTf[s]!++;
       }
       let article = 0;
       if (articleWeight > 0) {
@@ -379,7 +422,7 @@ export class FtsLexicalIndex implements LexicalSearch {
         }
       }
 
-      for (const [i, row] of rows.entries()) {
+      for (let i = 0; i < rowCount; i++) {
         let own = 0;
         let held = false;
         const norm = passageNorm(lengths[i]!);
@@ -393,7 +436,7 @@ export class FtsLexicalIndex implements LexicalSearch {
         let window = 0;
         if (windowWeight > 0) {
           const lo = Math.max(0, i - WINDOW_NEIGHBOURS);
-          const hi = Math.min(rows.length - 1, i + WINDOW_NEIGHBOURS);
+          const hi = Math.min(rowCount - 1, i + WINDOW_NEIGHBOURS);
           let windowLength = 0;
           for (let j = lo; j <= hi; j++) windowLength += lengths[j]!;
           const wnorm = windowNorm(windowLength);
@@ -406,13 +449,13 @@ export class FtsLexicalIndex implements LexicalSearch {
         let matched = 0;
         for (let s = 0; s < q; s++) {
           let found = false;
-          for (let j = Math.max(0, i - COVERAGE_NEIGHBOURS); !found && j <= Math.min(rows.length - 1, i + COVERAGE_NEIGHBOURS); j++) found = counts[j * q + s]! > 0;
+          for (let j = Math.max(0, i - COVERAGE_NEIGHBOURS); !found && j <= Math.min(rowCount - 1, i + COVERAGE_NEIGHBOURS); j++) found = counts[j * q + s]! > 0;
           if (found) matched += weights.get(terms[s]!)!;
         }
         let score = own;
         if (windowWeight > 0) score += windowWeight * window;
         if (articleWeight > 0) score += articleWeight * article;
-        scored.push({ hit: { label: row.label, score, coverage: totalWeight > 0 ? matched / totalWeight : 0 }, article: row.article_id, ord: row.ord });
+        scored.push({ hit: { label: a.labels[i]!, score, coverage: totalWeight > 0 ? matched / totalWeight : 0 }, article: articleId, ord: a.ords[i]! });
       }
     }
     // Higher score first, then the in-memory index's document order (article id, then position).
