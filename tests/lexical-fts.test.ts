@@ -7,9 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reindex } from '../src/app/indexer.ts';
+import { storePaths } from '../src/app/paths.ts';
+import { IndexSnapshot } from '../src/app/snapshot.ts';
 import { Bm25Index, DEFAULT_BM25 } from '../src/core/bm25.ts';
 import { analyze } from '../src/core/text/analyze.ts';
 import { FtsLexicalIndex, lexicalIsSound } from '../src/store/lexical-fts.ts';
+import { HashEmbedder } from '../src/embed/hash-embedder.ts';
+import { FROMAGE_ARTICLE, FROMAGE_QUESTION } from './support/articles.ts';
+import { makeWorkspace, type Workspace } from './support/workspace.ts';
 import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../src/store/metadata-store.ts';
 
 const dirs: string[] = [];
@@ -227,5 +233,38 @@ describe('FtsLexicalIndex', () => {
     } finally {
       disk.close();
     }
+  });
+});
+
+describe('the lexical leg in the application', () => {
+  const wss: Workspace[] = [];
+  afterEach(() => {
+    for (const ws of wss.splice(0)) ws.cleanup();
+  });
+
+  it('answers from the FTS tables after a reindex, from memory while they are gone, and the next reindex restores them', async () => {
+    const ws = makeWorkspace({ seed: true, articles: { 'fromage.md': FROMAGE_ARTICLE } });
+    wss.push(ws);
+    await reindex(ws.config(), new HashEmbedder(64, 64));
+    const terms = analyze(FROMAGE_QUESTION);
+    const onDisk = IndexSnapshot.load(ws.config())!;
+    expect(onDisk.lexical).toBeInstanceOf(FtsLexicalIndex);
+    const want = onDisk.lexical.search(terms, 10);
+    expect(want.length).toBeGreaterThan(0);
+    // The in-memory setting ranks the same.
+    expect(IndexSnapshot.load(ws.config({ LEXICAL_INDEX: 'memory' }))!.lexical.search(terms, 10)).toEqual(want);
+
+    const raw = new Database(storePaths(ws.config()).database);
+    raw.exec('DROP TABLE lexical_passages');
+    raw.close();
+    const fallback = IndexSnapshot.load(ws.config())!;
+    expect(fallback.lexical).toBeInstanceOf(Bm25Index);
+    expect(fallback.lexical.search(terms, 10)).toEqual(want);
+
+    const report = await reindex(ws.config(), new HashEmbedder(64, 64)); // nothing changed in the corpus
+    expect(report.added + report.updated + report.removed).toBe(0);
+    const restored = IndexSnapshot.load(ws.config())!;
+    expect(restored.lexical).toBeInstanceOf(FtsLexicalIndex);
+    expect(restored.lexical.search(terms, 10)).toEqual(want);
   });
 });
