@@ -192,7 +192,7 @@ export function lexicalIsSound(db: Database.Database): boolean {
 }
 
 /** Articles whose split terms a lexical index keeps (least recently used dropped first). */
-const ARTICLE_CACHE = 1024;
+const ARTICLE_CACHE = 256;
 
 /**
  * An article's passages in order, as term counts: term → slot, and counts[slot · passages + i] the
