@@ -31,15 +31,12 @@ export interface ArticleSummary {
  * It never changes; a reindex produces a new snapshot that replaces it in one assignment.
  */
 /**
- * The lexical leg: FTS5 tables in the store (nothing built at load), or — with LEXICAL_INDEX=memory,
- * or while those tables are missing or damaged until the next reindex rebuilds them — core/bm25.ts
- * built in memory from the stored terms. Both rank the same (README, "Index").
+ * The lexical leg: FTS5 tables in the store (nothing built at load, the passages' terms not even
+ * read), or — with LEXICAL_INDEX=memory, or while those tables are missing or damaged until the next
+ * reindex rebuilds them — core/bm25.ts built in memory from the stored terms. Both rank the same
+ * (README, "Index").
  */
-function lexicalLeg(config: Config, database: string, articles: StoredArticle[], passages: StoredPassage[]): LexicalSearch {
-  if (config.retrieval.lexicalIndex === 'disk') {
-    const onDisk = FtsLexicalIndex.open(database, config.retrieval.bm25);
-    if (onDisk) return onDisk;
-  }
+function inMemoryLexical(config: Config, articles: StoredArticle[], passages: StoredPassage[]): LexicalSearch {
   const lexical = new Bm25Index(config.retrieval.bm25);
   // The lexical leg also scores each passage's neighbours and its whole article, title included.
   const titles = new Map(articles.map((a) => [a.id, a.title ? analyze(a.title) : []]));
@@ -83,8 +80,21 @@ export class IndexSnapshot implements CorpusView {
   }
 
   private static read(config: Config, store: MetadataStore): IndexSnapshot | null {
-    const state = store.read(() => ({ manifest: store.manifest(), articles: store.articles(), passages: store.passages() }));
-    if (!state.manifest) return null;
+    const onDisk = config.retrieval.lexicalIndex === 'disk' ? FtsLexicalIndex.open(storePaths(config).database, config.retrieval.bm25) : null;
+    try {
+      return IndexSnapshot.readWith(config, store, onDisk);
+    } catch (error) {
+      onDisk?.close();
+      throw error;
+    }
+  }
+
+  private static readWith(config: Config, store: MetadataStore, onDisk: FtsLexicalIndex | null): IndexSnapshot | null {
+    const state = store.read(() => ({ manifest: store.manifest(), articles: store.articles(), passages: onDisk ? store.passageSpans() : store.passages() }));
+    if (!state.manifest) {
+      onDisk?.close();
+      return null;
+    }
     const m = state.manifest;
     const dense = VectorIndex.load(join(config.embeddingsDir, m.indexFile), m.indexSha256, m.dims, config.hnsw, m.tombstones);
     const articles = new Map(
@@ -98,7 +108,7 @@ export class IndexSnapshot implements CorpusView {
     for (const a of byEntry) if (a.copyOf !== null) copies.set(a.copyOf, [...(copies.get(a.copyOf) ?? []), a]);
     const passages = new Map<number, Passage>();
     for (const p of state.passages) passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
-    const lexical = lexicalLeg(config, storePaths(config).database, state.articles, state.passages);
+    const lexical = onDisk ?? inMemoryLexical(config, state.articles, state.passages as StoredPassage[]);
     return new IndexSnapshot(m, articles, passages, copies, lexical, dense);
   }
 

@@ -268,6 +268,11 @@ export class MetadataStore {
     return rows.map(fromPassageRow);
   }
 
+  /** Every passage's place (no terms, no hash): what a snapshot keeps when the lexical leg is on disk. */
+  passageSpans(): (Passage & { label: number })[] {
+    return this.db.prepare('SELECT label, article_id AS articleId, ord, start, end FROM passages ORDER BY article_id, ord').all() as (Passage & { label: number })[];
+  }
+
   passagesOf(articleId: string): StoredPassage[] {
     const rows = this.db
       .prepare('SELECT label, article_id, ord, start, end, hash, terms FROM passages WHERE article_id = ? ORDER BY ord')
