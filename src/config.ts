@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BM25, type Bm25Params } from './core/bm25.ts';
-import { settingsReader, type Env } from './settings/read.ts';
+import { ConfigError, settingsReader, type Env } from './settings/read.ts';
 
 export { ConfigError } from './settings/read.ts';
 
@@ -42,6 +42,8 @@ export interface RetrievalConfig {
   maxQuotes: number;
   /** BM25 parameters and the weights of its context fields (passage window, whole article with title). */
   bm25: Bm25Params;
+  /** Where the lexical leg lives: FTS5 tables in the store (`disk`), or built in memory at each load. */
+  lexicalIndex: 'disk' | 'memory';
 }
 
 export interface HnswConfig {
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         windowWeight: read.num('BM25_WINDOW_WEIGHT', DEFAULT_BM25.windowWeight, 0, 10),
         articleWeight: read.num('BM25_ARTICLE_WEIGHT', DEFAULT_BM25.articleWeight, 0, 10),
       },
+      lexicalIndex: lexicalIndexSetting(read.str('LEXICAL_INDEX')),
     },
     hnsw: {
       m: read.int('HNSW_M', 16, 4, 128),
@@ -111,4 +114,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       efSearch: read.int('HNSW_EF_SEARCH', 128, 10, 5000),
     },
   };
+}
+
+function lexicalIndexSetting(value: string | undefined): 'disk' | 'memory' {
+  if (value === undefined || value === 'disk' || value === 'memory') return value ?? 'disk';
+  throw new ConfigError('LEXICAL_INDEX', `must be disk or memory, got "${value}"`);
 }

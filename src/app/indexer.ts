@@ -187,6 +187,8 @@ async function run(
   onProgress: (p: ReindexProgress) => void,
 ): Promise<ReindexReport> {
   const started = performance.now();
+  // The lexical tables are derived from the stored terms: missing or damaged, they are rebuilt first.
+  store.repairLexical();
   const plan = planRun(config, embedder, store, options);
   const cut = passageCutter(config, embedder);
   const changes = await scanCorpus(config, store, plan, cut, onProgress);

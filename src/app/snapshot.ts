@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bm25Index } from '../core/bm25.ts';
 import { analyze } from '../core/text/analyze.ts';
-import type { CorpusView } from '../core/retrieve.ts';
+import type { CorpusView, LexicalSearch } from '../core/retrieve.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import type { Article, Passage } from '../core/types.ts';
 import type { Config } from '../config.ts';
-import { MetadataStore, type Manifest } from '../store/metadata-store.ts';
+import { FtsLexicalIndex } from '../store/lexical-fts.ts';
+import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
 import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
 import { storePaths } from './paths.ts';
 
@@ -29,6 +30,22 @@ export interface ArticleSummary {
  * One committed generation of the index, loaded in memory: what every question is answered from.
  * It never changes; a reindex produces a new snapshot that replaces it in one assignment.
  */
+/**
+ * The lexical leg: FTS5 tables in the store (nothing built at load, the passages' terms not even
+ * read), or — with LEXICAL_INDEX=memory, or while those tables are missing or damaged until the next
+ * reindex rebuilds them — core/bm25.ts built in memory from the stored terms. Both rank the same
+ * (README, "Index").
+ */
+function inMemoryLexical(config: Config, articles: StoredArticle[], passages: StoredPassage[]): LexicalSearch {
+  const lexical = new Bm25Index(config.retrieval.bm25);
+  // The lexical leg also scores each passage's neighbours and its whole article, title included.
+  const titles = new Map(articles.map((a) => [a.id, a.title ? analyze(a.title) : []]));
+  for (const p of passages) {
+    lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '), { article: p.articleId, ord: p.ord, title: titles.get(p.articleId) });
+  }
+  return lexical;
+}
+
 export class IndexSnapshot implements CorpusView {
   /** Publication days, sorted, computed on first use. */
   private publishedDays: string[] | null = null;
@@ -39,7 +56,7 @@ export class IndexSnapshot implements CorpusView {
     private readonly passages: Map<number, Passage>,
     /** Original id → its near-copies, earliest first. */
     private readonly copies: Map<string, Article[]>,
-    readonly lexical: Bm25Index,
+    readonly lexical: LexicalSearch,
     readonly dense: VectorIndex,
   ) {}
 
@@ -63,8 +80,21 @@ export class IndexSnapshot implements CorpusView {
   }
 
   private static read(config: Config, store: MetadataStore): IndexSnapshot | null {
-    const state = store.read(() => ({ manifest: store.manifest(), articles: store.articles(), passages: store.passages() }));
-    if (!state.manifest) return null;
+    const onDisk = config.retrieval.lexicalIndex === 'disk' ? FtsLexicalIndex.open(storePaths(config).database, config.retrieval.bm25) : null;
+    try {
+      return IndexSnapshot.readWith(config, store, onDisk);
+    } catch (error) {
+      onDisk?.close();
+      throw error;
+    }
+  }
+
+  private static readWith(config: Config, store: MetadataStore, onDisk: FtsLexicalIndex | null): IndexSnapshot | null {
+    const state = store.read(() => ({ manifest: store.manifest(), articles: store.articles(), passages: onDisk ? store.passageSpans() : store.passages() }));
+    if (!state.manifest) {
+      onDisk?.close();
+      return null;
+    }
     const m = state.manifest;
     const dense = VectorIndex.load(join(config.embeddingsDir, m.indexFile), m.indexSha256, m.dims, config.hnsw, m.tombstones);
     const articles = new Map(
@@ -77,13 +107,8 @@ export class IndexSnapshot implements CorpusView {
     const byEntry = [...articles.values()].sort((x, y) => (x.addedAt < y.addedAt ? -1 : x.addedAt > y.addedAt ? 1 : x.path < y.path ? -1 : 1));
     for (const a of byEntry) if (a.copyOf !== null) copies.set(a.copyOf, [...(copies.get(a.copyOf) ?? []), a]);
     const passages = new Map<number, Passage>();
-    const lexical = new Bm25Index(config.retrieval.bm25);
-    // The lexical leg also scores each passage's neighbours and its whole article, title included.
-    const titles = new Map(state.articles.map((a) => [a.id, a.title ? analyze(a.title) : []]));
-    for (const p of state.passages) {
-      passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
-      lexical.add(p.label, p.terms === '' ? [] : p.terms.split(' '), { article: p.articleId, ord: p.ord, title: titles.get(p.articleId) });
-    }
+    for (const p of state.passages) passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
+    const lexical = onDisk ?? inMemoryLexical(config, state.articles, state.passages as StoredPassage[]);
     return new IndexSnapshot(m, articles, passages, copies, lexical, dense);
   }
 

@@ -1,4 +1,4 @@
-import type { Bm25Index } from './bm25.ts';
+import type { LexicalHit } from './bm25.ts';
 import { fuseScores, type LegHit } from './fusion.ts';
 import type { Article, Passage, ScoredPassage } from './types.ts';
 
@@ -9,11 +9,18 @@ export interface DenseSearch {
   similarities?(vector: Float32Array, labels: readonly number[]): LegHit[];
 }
 
+/** Passages ranked by BM25 over the analysed question terms (core/bm25.ts in memory, or store/lexical-fts.ts on disk). */
+export interface LexicalSearch {
+  search(queryTerms: readonly string[], k: number): LexicalHit[];
+  /** How much each distinct query term counts toward coverage. */
+  queryWeights(queryTerms: readonly string[]): Map<string, number>;
+}
+
 /** What retrieval and answering read: one consistent generation of the index. */
 export interface CorpusView {
   article(id: string): Article | undefined;
   passage(label: number): Passage | undefined;
-  readonly lexical: Bm25Index;
+  readonly lexical: LexicalSearch;
   readonly dense: DenseSearch;
 }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Article, Passage } from '../core/types.ts';
+import { LEXICAL_SCHEMA, lexicalIsSound, rebuildLexical, syncLexical } from './lexical-fts.ts';
 
 /**
  * What a generation of the index was built with. A reader that finds another model or other
@@ -92,7 +93,16 @@ const SHINGLES_TABLE = `
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS article_shingles_by_set ON article_shingles(set_key);`;
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
+
+/**
+ * Upgrade step (schema 4 → 5): the lexical leg on disk (store/lexical-fts.ts), filled from the stored
+ * terms once here; every commit then keeps it in step with the passages.
+ */
+function addLexicalFts(db: Database.Database): void {
+  db.exec(LEXICAL_SCHEMA);
+  rebuildLexical(db);
+}
 
 /** Article and passage metadata, the embedding cache and the manifest, in one SQLite file. */
 export class MetadataStore {
@@ -135,14 +145,15 @@ export class MetadataStore {
       // Schema 2 had no copy_of: nothing is a copy until the next reindex detects copies (the
       // detection settings are not recorded yet, so that reindex compares every article).
       // Schema 3 had no shingle table: the next reindex fills it (its detection settings differ).
-      this.db.exec(`
-        BEGIN;
-        ${version === 1 ? "ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT ''; UPDATE articles SET added_at = indexed_at;" : ''}
-        ${version <= 2 ? 'ALTER TABLE articles ADD COLUMN copy_of TEXT;' : ''}
-        ${SHINGLES_TABLE}
-        PRAGMA user_version = ${SCHEMA_VERSION};
-        COMMIT;
-      `);
+      this.db.transaction(() => {
+        this.db.exec(`
+          ${version === 1 ? "ALTER TABLE articles ADD COLUMN added_at TEXT NOT NULL DEFAULT ''; UPDATE articles SET added_at = indexed_at;" : ''}
+          ${version <= 2 ? 'ALTER TABLE articles ADD COLUMN copy_of TEXT;' : ''}
+          ${SHINGLES_TABLE}
+        `);
+        if (version <= 4) addLexicalFts(this.db);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
       return;
     }
     this.db.exec(`
@@ -178,6 +189,7 @@ export class MetadataStore {
         vector BLOB NOT NULL,
         PRIMARY KEY (model, hash)
       ) STRICT, WITHOUT ROWID;
+      ${LEXICAL_SCHEMA}
       PRAGMA user_version = ${SCHEMA_VERSION};
       COMMIT;
     `);
@@ -256,6 +268,11 @@ export class MetadataStore {
     return rows.map(fromPassageRow);
   }
 
+  /** Every passage's place (no terms, no hash): what a snapshot keeps when the lexical leg is on disk. */
+  passageSpans(): (Passage & { label: number })[] {
+    return this.db.prepare('SELECT label, article_id AS articleId, ord, start, end FROM passages ORDER BY article_id, ord').all() as (Passage & { label: number })[];
+  }
+
   passagesOf(articleId: string): StoredPassage[] {
     const rows = this.db
       .prepare('SELECT label, article_id, ord, start, end, hash, terms FROM passages WHERE article_id = ? ORDER BY ord')
@@ -306,17 +323,35 @@ export class MetadataStore {
       'INSERT INTO passages (label, article_id, ord, start, end, hash, terms) VALUES (@label, @articleId, @ord, @start, @end, @hash, @terms)',
     );
     const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    const articleOf = this.db.prepare('SELECT article_id FROM passages WHERE label = ?').pluck();
     this.db.transaction(() => {
-      for (const label of change.removePassageLabels) removePassage.run(label);
+      const removedArticles = new Set<string>();
+      for (const label of change.removePassageLabels) {
+        const id = articleOf.get(label) as string | undefined;
+        if (id !== undefined) removedArticles.add(id);
+        removePassage.run(label);
+      }
       for (const id of change.removeArticleIds) removeArticle.run(id);
       for (const article of change.upsertArticles) upsertArticle.run(article);
       for (const passage of change.addPassages) addPassage.run(passage);
+      // The lexical rows of every article whose passages or title changed (windows stay within an article).
+      syncLexical(this.db, [...change.removeArticleIds, ...change.upsertArticles.map((a) => a.id), ...change.addPassages.map((p) => p.articleId), ...removedArticles]);
       this.writeShingles(change.shingles);
       setMeta.run('manifest', JSON.stringify(change.manifest));
       setMeta.run('next_label', JSON.stringify(change.nextLabel));
       setMeta.run('last_reindex', JSON.stringify(change.report));
       setMeta.run('copy_detection', JSON.stringify(change.copyDetection));
     })();
+  }
+
+  /**
+   * Rebuilds the lexical tables from the stored terms when they are missing, out of step with the
+   * passages or unreadable (a damaged file, a table dropped by hand). Returns whether it had to.
+   */
+  repairLexical(): boolean {
+    if (lexicalIsSound(this.db)) return false;
+    rebuildLexical(this.db);
+    return true;
   }
 
   articleText(id: string): string {
