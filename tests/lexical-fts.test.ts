@@ -247,23 +247,26 @@ describe('the lexical leg in the application', () => {
     wss.push(ws);
     await reindex(ws.config(), new HashEmbedder(64, 64));
     const terms = analyze(FROMAGE_QUESTION);
-    const onDisk = IndexSnapshot.load(ws.config())!;
+    const disk = { LEXICAL_INDEX: 'disk' };
+    const onDisk = IndexSnapshot.load(ws.config(disk))!;
     expect(onDisk.lexical).toBeInstanceOf(FtsLexicalIndex);
     const want = onDisk.lexical.search(terms, 10);
     expect(want.length).toBeGreaterThan(0);
-    // The in-memory setting ranks the same.
-    expect(IndexSnapshot.load(ws.config({ LEXICAL_INDEX: 'memory' }))!.lexical.search(terms, 10)).toEqual(want);
+    // The in-memory leg (the default) ranks the same.
+    const inMemory = IndexSnapshot.load(ws.config())!;
+    expect(inMemory.lexical).toBeInstanceOf(Bm25Index);
+    expect(inMemory.lexical.search(terms, 10)).toEqual(want);
 
     const raw = new Database(storePaths(ws.config()).database);
     raw.exec('DROP TABLE lexical_passages');
     raw.close();
-    const fallback = IndexSnapshot.load(ws.config())!;
+    const fallback = IndexSnapshot.load(ws.config(disk))!;
     expect(fallback.lexical).toBeInstanceOf(Bm25Index);
     expect(fallback.lexical.search(terms, 10)).toEqual(want);
 
     const report = await reindex(ws.config(), new HashEmbedder(64, 64)); // nothing changed in the corpus
     expect(report.added + report.updated + report.removed).toBe(0);
-    const restored = IndexSnapshot.load(ws.config())!;
+    const restored = IndexSnapshot.load(ws.config(disk))!;
     expect(restored.lexical).toBeInstanceOf(FtsLexicalIndex);
     expect(restored.lexical.search(terms, 10)).toEqual(want);
   });

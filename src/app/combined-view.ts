@@ -4,9 +4,9 @@
  * Article ids are namespaced (`server:…`, `shared:…`) and passage labels interleaved
  * (label × slots + slot), so nothing from one library can be mistaken for the other's.
  */
-import { Bm25Index, DEFAULT_BM25, type LexicalHit } from '../core/bm25.ts';
+import type { LexicalHit } from '../core/bm25.ts';
 import type { LegHit } from '../core/fusion.ts';
-import type { DenseSearch } from '../core/retrieve.ts';
+import type { DenseSearch, LexicalSearch } from '../core/retrieve.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import type { Article, Passage } from '../core/types.ts';
 import type { AnswerView } from './questions.ts';
@@ -20,7 +20,7 @@ export interface NamedSnapshot {
 
 export class CombinedView implements AnswerView {
   readonly manifest: { model: string };
-  readonly lexical: Bm25Index;
+  readonly lexical: LexicalSearch;
   readonly dense: DenseSearch;
   private readonly renamed = new Map<string, Article>();
 
@@ -28,7 +28,10 @@ export class CombinedView implements AnswerView {
     const models = new Set(parts.map((p) => p.snapshot.manifest.model));
     // Vectors of two models live in two spaces: the questions code then searches lexically only.
     this.manifest = { model: models.size === 1 ? [...models][0]! : 'mixed' };
-    this.lexical = new CombinedLexical(parts.map((p) => p.snapshot.lexical), (slot, label) => this.label(slot, label));
+    this.lexical = new CombinedLexical(
+      parts.map((p) => ({ index: p.snapshot.lexical, passages: p.snapshot.passageCount })),
+      (slot, label) => this.label(slot, label),
+    );
     this.dense = {
       search: (vector, k) => topK(parts.flatMap((p, slot) => p.snapshot.dense.search(vector, k).map((h) => this.hit(slot, h))), k),
       similarities: (vector, labels) =>
@@ -95,24 +98,22 @@ export class CombinedView implements AnswerView {
  * are kept. Each index weighs words by its own statistics; the answer's sentence scoring uses the
  * weights of the largest library (the closest to what one merged index would give).
  */
-class CombinedLexical extends Bm25Index {
+class CombinedLexical implements LexicalSearch {
   constructor(
-    private readonly parts: readonly Bm25Index[],
+    private readonly parts: readonly { index: LexicalSearch; passages: number }[],
     private readonly relabel: (slot: number, label: number) => number,
-  ) {
-    super(DEFAULT_BM25);
-  }
+  ) {}
 
-  override search(queryTerms: readonly string[], k: number): LexicalHit[] {
+  search(queryTerms: readonly string[], k: number): LexicalHit[] {
     return topK(
-      this.parts.flatMap((index, slot) => index.search(queryTerms, k).map((h) => ({ ...h, label: this.relabel(slot, h.label) }))),
+      this.parts.flatMap(({ index }, slot) => index.search(queryTerms, k).map((h) => ({ ...h, label: this.relabel(slot, h.label) }))),
       k,
     );
   }
 
-  override queryWeights(queryTerms: readonly string[]): Map<string, number> {
-    const largest = this.parts.reduce((a, b) => (b.size > a.size ? b : a));
-    return largest.queryWeights(queryTerms);
+  queryWeights(queryTerms: readonly string[]): Map<string, number> {
+    const largest = this.parts.reduce((a, b) => (b.passages > a.passages ? b : a));
+    return largest.index.queryWeights(queryTerms);
   }
 }
 
