@@ -7,7 +7,7 @@ import { composeAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/ans
 import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
-import { analyze } from '../core/text/analyze.ts';
+import { analyzeQuestion } from '../core/text/analyze.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import { describePeriod } from '../core/time/format-date.ts';
 import { readQuestionTime, type TimeIntent } from '../core/time/question-time.ts';
@@ -173,7 +173,7 @@ export class Questions {
     const unmatched = time.window !== null && period === null && snapshot.hasDatedArticles ? time.window : null;
     const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
     const searched = intent === 'none' ? question : time.content;
-    const terms = analyze(searched);
+    const terms = analyzeQuestion(searched);
     // "Quoi de neuf" looks past the best few passages: every article on the subject is a candidate.
     const wide = intent === 'whats-new' ? SUBJECT_CANDIDATES : minCandidates;
     let vector: Float32Array | null = null;
@@ -214,7 +214,7 @@ export class Questions {
         // Nothing was published then: the time words, searched as content, may be what keeps the
         // articles that do answer below the bar — look again without them.
         if (!answer.found) {
-          const terms = analyze(r.content);
+          const terms = analyzeQuestion(r.content);
           const ranked = retrieve(r.snapshot, terms, r.vector, { denseWeight: this.options.retrieval.denseWeight, candidates: this.options.retrieval.candidates });
           answer = composeAnswer(r.question, terms, ranked, r.snapshot, { minRelevance, maxQuotes });
         }

@@ -1,0 +1,77 @@
+/**
+ * English questions about French articles (tests/fixtures/english-questions.json): the four seed
+ * articles plus OrangeSum dev articles, among a hundred other OrangeSum dev articles so that the right
+ * one must be found, not just picked. Lexical leg only (DENSE_WEIGHT 0): what the offline setup
+ * gives an English-speaking member. Figures are printed; README's Evaluation section reports them.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Depeche } from '../src/app/depeche.ts';
+import type { Answer } from '../src/core/types.ts';
+import { articleMarkdown, datasetsDir, loadOrangeSum, sampleArticles } from '../src/eval/datasets.ts';
+import { REPO_ROOT } from './support/shared-data.ts';
+import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
+
+interface EnglishQuestion {
+  question: string;
+  articles: string[];
+  /** What a right quote holds (any one of them). */
+  quoteContains: string[];
+}
+
+const QUESTIONS = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/english-questions.json'), 'utf8')) as EnglishQuestion[];
+/** Other dev articles indexed beside the asked ones: every third of the 300 of `--articles 600`. */
+const DISTRACTOR_STEP = 3;
+
+let ws: Workspace;
+let app: Depeche;
+const answers: Answer[] = [];
+let indexed = new Set<string>();
+
+beforeAll(async () => {
+  ws = makeWorkspace({ seed: true });
+  const data = sampleArticles(loadOrangeSum(join(datasetsDir(process.env, REPO_ROOT), 'orangesum-news')), 600);
+  const dev = new Set(data.queries.filter((q) => q.split === 'dev').map((q) => q.goldArticle));
+  const asked = new Set(QUESTIONS.flatMap((q) => q.articles));
+  const devArticles = data.articles.filter((a) => dev.has(a.id));
+  for (const [i, a] of devArticles.entries()) {
+    if (asked.has(a.id) || i % DISTRACTOR_STEP === 0) ws.write(`${a.id}.md`, articleMarkdown(a, false));
+  }
+  indexed = new Set(readdirSync(ws.corpusDir).map((f) => f.replace(/\.md$/, '')));
+  app = await Depeche.open(ws.config({ DENSE_WEIGHT: '0' }), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+  await app.reindex();
+  for (const q of QUESTIONS) answers.push(await app.ask(q.question));
+  const first = QUESTIONS.filter((q, i) => q.articles.includes(answers[i]!.citations[0]?.articleId ?? '')).length;
+  const found = answers.filter((a) => a.found).length;
+  console.info(`english questions (${QUESTIONS.length}, ${indexed.size} articles): R@1 ${first}/${QUESTIONS.length}, found ${found}, right quote ${rightQuotes()}`);
+}, 300_000);
+
+afterAll(async () => {
+  await app?.close();
+  ws?.cleanup();
+});
+
+/** Questions answered with a quote from a right article holding the expected words. */
+function rightQuotes(): number {
+  return QUESTIONS.filter((q, i) =>
+    answers[i]!.found && answers[i]!.citations.some((c) => q.articles.includes(c.articleId) && q.quoteContains.some((k) => c.quote.includes(k))),
+  ).length;
+}
+
+describe('English questions about French articles, offline', () => {
+  it('asks at least 20 questions, each about an indexed article among 100 others', () => {
+    expect(QUESTIONS.length).toBeGreaterThanOrEqual(20);
+    expect(indexed.size).toBeGreaterThan(100);
+    for (const q of QUESTIONS) expect(q.articles.some((a) => indexed.has(a)), q.question).toBe(true);
+  });
+
+  it('quotes the right article first for most of them', () => {
+    const first = QUESTIONS.filter((q, i) => q.articles.includes(answers[i]!.citations[0]?.articleId ?? '')).length;
+    expect(first / QUESTIONS.length).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('answers most of them with the quote that holds the answer', () => {
+    expect(rightQuotes() / QUESTIONS.length).toBeGreaterThanOrEqual(0.6);
+  });
+});
