@@ -94,8 +94,13 @@ export function analyze(text: string): string[] {
 /**
  * Terms of a member's question. An English question about French articles is first put into the
  * French words the articles use (./english.ts), so that the lexical leg can match it; names and
- * numbers pass unchanged. French questions are analysed as they are.
+ * numbers pass unchanged. French questions are analysed as they are. `indexed` says whether the
+ * index holds a term: a word is then kept in English when only English articles use it.
  */
-export function analyzeQuestion(question: string): string[] {
-  return analyze(looksEnglish(question) ? toFrenchWords(question) : question);
+export function analyzeQuestion(question: string, indexed?: (term: string) => boolean): string[] {
+  if (!looksEnglish(question)) return analyze(question);
+  const keepEnglish = indexed
+    ? (english: string, french: string) => !analyze(french).some(indexed) && analyze(english).some(indexed)
+    : undefined;
+  return analyze(toFrenchWords(question, keepEnglish));
 }

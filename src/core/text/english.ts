@@ -116,12 +116,14 @@ export function looksEnglish(question: string): boolean {
 
 /**
  * The question with its English words known to the lexicon replaced by their French word; other
- * words (names, numbers, words the lexicon lacks) are kept as written.
+ * words (names, numbers, words the lexicon lacks) are kept as written. `keepEnglish` may keep a
+ * word as written instead (an English article in the corpus uses it, no French one uses the translation).
  */
-export function toFrenchWords(question: string): string {
+export function toFrenchWords(question: string, keepEnglish: (english: string, french: string) => boolean = () => false): string {
   return question.replace(/[\p{L}][\p{L}']*/gu, (word) => {
     const lower = word.toLowerCase();
     if (ENGLISH_STOP.has(lower)) return '';
-    return lookUp(lower) ?? word;
+    const french = lookUp(lower);
+    return french === undefined || keepEnglish(word, french) ? word : french;
   });
 }
