@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import type { Answer } from '../src/core/types.ts';
 import { articleMarkdown, datasetsDir, loadOrangeSum, sampleArticles } from '../src/eval/datasets.ts';
+import { extractArticle } from '../src/ingest/extract.ts';
 import { REPO_ROOT } from './support/shared-data.ts';
 import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
 
@@ -87,5 +88,45 @@ describe('English questions about French articles, offline', () => {
 
   it('quotes the right article first for at least half of the questions written after the lexicon', () => {
     expect(firstRight(HELD_OUT, heldOutAnswers) / HELD_OUT.length).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('English questions about English pages beside the French seeds (tests/fixtures/real-pages)', () => {
+  const PAGES = join(REPO_ROOT, 'tests/fixtures/real-pages');
+  /** Question, page, and words only the answering sentence holds. */
+  const ASKED: Array<[string, string, string]> = [
+    ['How many Americans have been killed by terrorism since 9/11?', 'bbc-1', "it's less than 100"],
+    ['How many people have been killed by gun violence in the US?', 'bbc-1', 'tens of thousands'],
+    ['When did Clinton impose a trade embargo against Sudan?', 'nytimes-1', 'In 1997'],
+    ['How many megapixels does the Vision Pro headset have?', 'theverge', '23 megapixels'],
+    ['How many whale strandings has Hori Parata overseen?', 'guardian-1', 'more than 500 strandings'],
+    ['How many lists does the root object contain?', 'ars-1', '300 lists'],
+  ];
+  let en: Workspace;
+  let enApp: Depeche;
+
+  beforeAll(async () => {
+    en = makeWorkspace({ seed: true });
+    const expected = JSON.parse(readFileSync(join(PAGES, 'expected.json'), 'utf8')) as Record<string, { url: string }>;
+    for (const name of new Set(ASKED.map(([, page]) => page))) {
+      const page = extractArticle(readFileSync(join(PAGES, `${name}.html`), 'utf8'), expected[name]!.url);
+      en.write(`${name}.md`, `---\nlanguage: en\n---\n\n${page.text}`);
+    }
+    enApp = await Depeche.open(en.config({ DENSE_WEIGHT: '0' }), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    await enApp.reindex();
+  }, 120_000);
+
+  afterAll(async () => {
+    await enApp?.close();
+    en?.cleanup();
+  });
+
+  it('quotes the sentence that answers, first, from the right page', async () => {
+    for (const [question, page, words] of ASKED) {
+      const answer = await enApp.ask(question);
+      expect(answer.found, question).toBe(true);
+      expect(answer.citations[0]?.articleId, question).toBe(page);
+      expect(answer.citations[0]?.quote, question).toContain(words);
+    }
   });
 });
