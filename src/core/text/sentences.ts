@@ -28,17 +28,37 @@ const CLOSERS = '»"”’\')]';
 const OPENERS = '«"“‘\'(-–—';
 const OPENING_QUOTES: Record<string, string> = { '«': '»', '“': '”' };
 
-const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
-const isUpper = (c: string | undefined): boolean => c !== undefined && /\p{Lu}/u.test(c);
-const isLower = (c: string | undefined): boolean => c !== undefined && /\p{Ll}/u.test(c);
-const isLetter = (c: string | undefined): boolean => c !== undefined && /\p{L}/u.test(c);
+// Character classes with an ASCII fast path: the splitter looks at every character of every passage
+// an answer reads, and a Unicode regex test per character made it the slowest step of composing.
+const isSpace = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return k < 128 ? k === 32 || (k >= 9 && k <= 13) : /\s/.test(c);
+};
+const isUpper = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return k < 128 ? k >= 65 && k <= 90 : /\p{Lu}/u.test(c);
+};
+const isLower = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return k < 128 ? k >= 97 && k <= 122 : /\p{Ll}/u.test(c);
+};
+const isLetter = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return k < 128 ? (k >= 65 && k <= 90) || (k >= 97 && k <= 122) : /\p{L}/u.test(c);
+};
 
 export function splitSentences(text: string): Span[] {
   const spans: Span[] = [];
   let lineStart = 0;
   for (const lineEnd of lineEnds(text)) {
     let start = lineStart;
-    for (const cut of withHeadingCuts(text, lineStart, lineEnd, sentenceCuts(text, lineStart, lineEnd))) {
+    // « … » quotes inside a longer sentence: nothing in them ends a sentence.
+    const quiet = embeddedQuotes(text, lineStart, lineEnd);
+    for (const cut of withHeadingCuts(text, lineStart, lineEnd, sentenceCuts(text, lineStart, lineEnd, quiet), quiet)) {
       pushTrimmed(text, start, cut, spans);
       start = cut;
     }
@@ -63,8 +83,7 @@ function pushTrimmed(text: string, start: number, end: number, spans: Span[]): v
 }
 
 /** Offsets inside [from, to) where a new sentence starts. */
-function sentenceCuts(text: string, from: number, to: number): number[] {
-  const quiet = embeddedQuotes(text, from, to);
+function sentenceCuts(text: string, from: number, to: number, quiet: Array<[number, number]>): number[] {
   const cuts: number[] = [];
   let i = from;
   while (i < to) {
@@ -216,8 +235,7 @@ function openerAt(text: string, i: number, to: number): string | null {
  * ("réciproquesXiaomi acquiert", "EuropeIl reste", "MicrosoftL'accord"), or followed by a space
  * ("Applications Microsoft À compter de septembre", "du terrain Elle a pris du retard").
  */
-function withHeadingCuts(text: string, from: number, to: number, cuts: number[]): number[] {
-  const quiet = embeddedQuotes(text, from, to);
+function withHeadingCuts(text: string, from: number, to: number, cuts: number[], quiet: Array<[number, number]>): number[] {
   const extra: number[] = [];
   for (let i = from + 1; i < to; i++) {
     if (!isUpper(text[i]) || quiet.some(([a, b]) => i > a && i < b)) continue;
@@ -286,7 +304,25 @@ export function sentencesAround(text: string, start: number, end: number): Span[
   while (from > 0 && text[from - 1] !== '\n' && text[from - 1] !== '\r') from--;
   let to = end;
   while (to < text.length && text[to] !== '\n' && text[to] !== '\r') to++;
-  return splitSentences(text.slice(from, to))
-    .map((s) => ({ start: from + s.start, end: from + s.end }))
-    .filter((s) => s.end > start && s.start < end);
+  return linesSplit(text, from, to).filter((s) => s.end > start && s.start < end);
+}
+
+/** Recent splits of whole lines, per article text: an answer reads overlapping passages of few articles. */
+const LINE_SPLITS = new Map<string, Map<string, Span[]>>();
+const LINE_SPLIT_TEXTS = 64;
+
+function linesSplit(text: string, from: number, to: number): Span[] {
+  let byRange = LINE_SPLITS.get(text);
+  if (byRange === undefined) {
+    if (LINE_SPLITS.size >= LINE_SPLIT_TEXTS) LINE_SPLITS.delete(LINE_SPLITS.keys().next().value as string);
+    byRange = new Map();
+    LINE_SPLITS.set(text, byRange);
+  }
+  const key = `${from}:${to}`;
+  let spans = byRange.get(key);
+  if (spans === undefined) {
+    spans = splitSentences(text.slice(from, to)).map((s) => ({ start: from + s.start, end: from + s.end }));
+    byRange.set(key, spans);
+  }
+  return spans;
 }
