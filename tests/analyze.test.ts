@@ -134,7 +134,7 @@ describe('analyzeQuestion: English questions about French articles', () => {
   it('matches the French words of the article that answers', () => {
     expect(
       sharedWith('How many patents did Xiaomi buy from Microsoft?', 'le chinois Xiaomi a signé un partenariat avec Microsoft, en rachetant 1 500 brevets à la firme de Redmond.'),
-    ).toEqual(['brevet', 'xiaom', 'microsoft']);
+    ).toEqual(['brevet', 'xiaom', 'rachet', 'microsoft']);
     expect(sharedWith('How much did Alibaba invest in Meizu?', 'Il a dévoilé ce lundi 9 février un investissement de 590 millions de dollars (521 millions d’euros) dans son compatriote Meizu Technology')).toEqual(
       ['invest', 'meizu'],
     );
@@ -157,6 +157,6 @@ describe('analyzeQuestion: English questions about French articles', () => {
     const terms = analyzeQuestion('How many people were killed in the embassies in Kenya?', indexed);
     expect(terms).toEqual(expect.arrayContaining(analyze('people embassies Kenya')));
     // The same index, a question whose words the French article uses: French wins.
-    expect(analyzeQuestion('How many patents did Xiaomi buy from Microsoft?', indexed)).toEqual(['brevet', 'xiaom', 'rachat', 'microsoft']);
+    expect(analyzeQuestion('How many patents did Xiaomi buy from Microsoft?', indexed)).toEqual(['brevet', 'xiaom', 'rachet', 'microsoft']);
   });
 });

@@ -24,7 +24,7 @@ const FRENCH_MARKERS = new Set(
  */
 const LEXICON: Record<string, string> = {
   // business and economy
-  patent: 'brevets', sell: 'vendre', sold: 'vendu', sale: 'ventes', buy: 'rachat', bought: 'rachat', purchase: 'achat',
+  patent: 'brevets', sell: 'vendre', sold: 'vendu', sale: 'ventes', buy: 'racheter', bought: 'racheté', purchase: 'achat',
   acquire: 'acquisition', acquisition: 'acquisition', invest: 'investissement', investment: 'investissement', investor: 'investisseurs',
   agreement: 'accord', deal: 'accord', partnership: 'partenariat', partner: 'partenaire', company: 'entreprise', firm: 'entreprise',
   group: 'groupe', market: 'marché', share: 'part', shareholder: 'actionnaire', stock: 'action', price: 'prix', cost: 'coût',
