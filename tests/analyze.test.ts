@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, isStopWord } from '../src/core/text/analyze.ts';
+import { analyze, analyzeQuestion, isStopWord } from '../src/core/text/analyze.ts';
+import { looksEnglish } from '../src/core/text/english.ts';
 
 const shared = (a: string, b: string): string[] => {
   const right = new Set(analyze(b));
@@ -111,5 +112,51 @@ describe('isStopWord', () => {
 
   it('does not flag content words', () => {
     for (const w of ['brevet', 'Xiaomi', 'accord', 'smartphone', 'patent']) expect(isStopWord(w), w).toBe(false);
+  });
+});
+
+describe('analyzeQuestion: English questions about French articles', () => {
+  /** Terms the question shares with a sentence of the seed articles (corpus/000 and 003). */
+  const sharedWith = (question: string, sentence: string): string[] => {
+    const right = new Set(analyze(sentence));
+    return [...new Set(analyzeQuestion(question))].filter((t) => right.has(t));
+  };
+
+  it('tells English questions from French ones', () => {
+    for (const q of ['How many patents did Xiaomi buy from Microsoft?', 'When was Meizu founded?', 'What share of SNCF drivers were on strike?']) {
+      expect(looksEnglish(q), q).toBe(true);
+    }
+    for (const q of ['Combien de brevets Microsoft a-t-il vendus à Xiaomi ?', 'Quand Meizu a-t-il été fondé ?', 'Que fait Apple ?', 'Microsoft Xiaomi']) {
+      expect(looksEnglish(q), q).toBe(false);
+    }
+  });
+
+  it('matches the French words of the article that answers', () => {
+    expect(
+      sharedWith('How many patents did Xiaomi buy from Microsoft?', 'le chinois Xiaomi a signé un partenariat avec Microsoft, en rachetant 1 500 brevets à la firme de Redmond.'),
+    ).toEqual(['brevet', 'xiaom', 'rachet', 'microsoft']);
+    expect(sharedWith('How much did Alibaba invest in Meizu?', 'Il a dévoilé ce lundi 9 février un investissement de 590 millions de dollars (521 millions d’euros) dans son compatriote Meizu Technology')).toEqual(
+      ['invest', 'meizu'],
+    );
+    expect(sharedWith("What was Xiaomi's global market share at the end of 2015?", 'Une part de marché mondiale de 4,6% fin 2015')).toEqual([
+      'mondial', 'march', 'part', 'fin', '2015',
+    ]);
+  });
+
+  it('keeps the English words out of the terms, names and numbers in', () => {
+    const terms = analyzeQuestion('How many fires were recorded in the Amazon in August 2019?');
+    expect(terms).toEqual(analyze('incendies enregistrés Amazon août 2019'));
+    expect(analyzeQuestion('Combien de brevets Microsoft a-t-il vendus à Xiaomi ?')).toEqual(analyze('Combien de brevets Microsoft a-t-il vendus à Xiaomi ?'));
+  });
+
+  it('keeps an English word when only English articles of the index use it (nytimes-1 sentence)', () => {
+    const english = 'In 1998, Bin Laden’s agents blew up the United States Embassies in Kenya and Tanzania, killing more than 200 people.';
+    const french = 'Le chinois Xiaomi a signé un partenariat avec Microsoft, en rachetant 1 500 brevets à la firme de Redmond.';
+    const index = new Set([...analyze(english), ...analyze(french)]);
+    const indexed = (t: string) => index.has(t);
+    const terms = analyzeQuestion('How many people were killed in the embassies in Kenya?', indexed);
+    expect(terms).toEqual(expect.arrayContaining(analyze('people embassies Kenya')));
+    // The same index, a question whose words the French article uses: French wins.
+    expect(analyzeQuestion('How many patents did Xiaomi buy from Microsoft?', indexed)).toEqual(['brevet', 'xiaom', 'rachet', 'microsoft']);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanArticleText } from '../src/core/text/clean.ts';
-import { splitSentences } from '../src/core/text/sentences.ts';
+import { isHeading, sentencesAround, splitSentences } from '../src/core/text/sentences.ts';
 
 /** The shared seed articles: the repository's sibling folder shared/ (as on developer machines and in CI). */
 const SEEDS = fileURLToPath(new URL('../../shared/seed-articles', import.meta.url));
@@ -11,11 +11,12 @@ const sentences = (text: string): string[] => splitSentences(text).map((s) => te
 
 describe('splitSentences boundaries', () => {
   it('splits after . ! ? … before a capital, a digit, an opening quote or a dash', () => {
-    expect(sentences('Il pleut. Il vente ! Vraiment ? Oui… 2015 fut dure. « Non », dit-il. — Fin.')).toEqual([
+    expect(sentences('Il pleut. Il vente ! Vraiment ? Oui… Enfin. 2015 fut dure. « Non », dit-il. — Fin.')).toEqual([
       'Il pleut.',
       'Il vente !',
       'Vraiment ?',
       'Oui…',
+      'Enfin.',
       '2015 fut dure.',
       '« Non », dit-il.',
       '— Fin.',
@@ -167,5 +168,80 @@ describe('splitSentences properties', () => {
       expect(all.length).toBeGreaterThan(1);
       for (const s of all) expect(s).not.toContain('\n');
     }
+  });
+});
+
+/** Real text of corpus/001 (a machine-translated page whose headings lost their line breaks). */
+const CORPUS_001 = readFileSync(fileURLToPath(new URL('../corpus/001_07b8c9ada1f15f8e.md', import.meta.url)), 'utf8');
+
+describe('quotes that stand alone', () => {
+  it('ends a heading where the glued sentence starts, with or without a space (corpus/001)', () => {
+    const all = sentences(CORPUS_001);
+    expect(all).toContain('Applications Microsoft');
+    expect(all.some((s) => s.startsWith('À compter de septembre, nous pouvons donc considérer cette date'))).toBe(true);
+    expect(all).toContain('Plus précisément, l\'entreprise a atteint un accord de brevet avec Microsoft.');
+    expect(all.some((s) => s.startsWith('Il reste à voir si ces brevets Microsoft contribueront'))).toBe(true);
+    expect(all.some((s) => s.startsWith("L'accord stipule que les deux entreprises partageront"))).toBe(true);
+    expect(all.some((s) => s.startsWith('Elle a pris du retard sur le marché'))).toBe(true);
+    for (const s of all) expect(s, s).not.toMatch(/^(Applications Microsoft À|États-Unis et EuropePlus|Transfert et licences réciproquesXiaomi)/);
+  });
+
+  it('keeps a suspension before a figure inside the sentence (corpus/001 "au total… 2.500")', () => {
+    const all = sentences(CORPUS_001);
+    const quote = all.find((s) => s.includes('2.500 technologies'));
+    expect(quote).toMatch(/^Xiaomi acquiert environ 1 500 brevets .* dépassant au total… 2\.500 technologies .* brevets de Xiaomi\.$/);
+  });
+
+  it('does not cut names that hold capitalised small words, or brands with inner capitals', () => {
+    const text = "Selon Le Monde, La Poste ferme. Marine Le Pen a parlé à l'iPhone de OnePlus sur YouTube. À Paris, il pleut. Le Havre gagne.";
+    expect(sentences(text)).toEqual([
+      'Selon Le Monde, La Poste ferme.',
+      "Marine Le Pen a parlé à l'iPhone de OnePlus sur YouTube.",
+      'À Paris, il pleut.',
+      'Le Havre gagne.',
+    ]);
+  });
+
+  it('tells a heading line from a sentence', () => {
+    const all = sentences(CORPUS_001);
+    for (const h of ['Applications Microsoft', 'Accord de brevet avec Microsoft', 'États-Unis et Europe', '- Expérience logicielle']) {
+      expect(all).toContain(h);
+      expect(isHeading(h), h).toBe(true);
+    }
+    for (const s of all.filter((x) => /[.!?]$/.test(x))) expect(isHeading(s), s).toBe(false);
+    // A long line without final punctuation still says something (a list item).
+    expect(isHeading('- The UK must stay in the EU to have influence on the world stage')).toBe(false);
+  });
+
+  it('gives whole sentences around a passage that starts mid-sentence', () => {
+    const text = CORPUS_001;
+    const at = text.indexOf('2.500 technologies');
+    const around = sentencesAround(text, at, at + 40).map((s) => text.slice(s.start, s.end));
+    expect(around).toHaveLength(1);
+    expect(around[0]).toMatch(/^Xiaomi acquiert environ 1 500 brevets/);
+    const mid = text.indexOf('nous pouvons donc considérer');
+    const two = sentencesAround(text, mid, text.indexOf('Pour accéder au circuit') + 5).map((s) => text.slice(s.start, s.end));
+    expect(two[0]).toMatch(/^À compter de septembre/);
+    expect(two[1]).toMatch(/^Pour accéder au circuit/);
+  });
+});
+
+describe('English news pages (tests/fixtures/real-pages)', () => {
+  it('keeps "Mr." and initials inside the sentence and splits straight-quoted speech at its sentences (nytimes-1, bbc-1)', () => {
+    // Sentences as the pages write them (the stored text of nytimes-1 and bbc-1).
+    const nyt =
+      'In retaliation, Mr. Clinton ordered a cruise missile strike against a pharmaceutical factory in Khartoum. Since then, American-Sudanese relations have steadily soured. ' +
+      'Obama administration officials said that they had briefed President-elect Donald J. Trump’s transition team, but that they did not know if Mr. Trump would stick with a policy of warmer relations with Sudan.';
+    expect(sentences(nyt)).toEqual([
+      'In retaliation, Mr. Clinton ordered a cruise missile strike against a pharmaceutical factory in Khartoum.',
+      'Since then, American-Sudanese relations have steadily soured.',
+      'Obama administration officials said that they had briefed President-elect Donald J. Trump’s transition team, but that they did not know if Mr. Trump would stick with a policy of warmer relations with Sudan.',
+    ]);
+    const bbc =
+      '"If you look at the number of Americans killed since 9/11 by terrorism, it\'s less than 100. If you look at the number that have been killed by gun violence, it\'s in the tens of thousands," Mr Obama said.';
+    expect(sentences(bbc)).toEqual([
+      '"If you look at the number of Americans killed since 9/11 by terrorism, it\'s less than 100.',
+      'If you look at the number that have been killed by gun violence, it\'s in the tens of thousands," Mr Obama said.',
+    ]);
   });
 });

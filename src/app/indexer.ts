@@ -18,7 +18,7 @@ import { listCorpusFiles, prepareArticle, type CorpusFile, type PreparedArticle 
 import { storePaths } from './paths.ts';
 
 /** Bump when cleaning, sentence splitting, chunking or analysis change: every article is cut again. */
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2;
 /** Vectors computed per embedder call; each batch is saved at once so a crash loses little work. */
 export const EMBED_CHUNK = 64;
 /**

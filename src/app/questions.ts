@@ -7,7 +7,7 @@ import { composeAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/ans
 import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
 import { retrieve } from '../core/retrieve.ts';
-import { analyze } from '../core/text/analyze.ts';
+import { analyzeQuestion } from '../core/text/analyze.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import { describePeriod } from '../core/time/format-date.ts';
 import { readQuestionTime, type TimeIntent } from '../core/time/question-time.ts';
@@ -186,7 +186,7 @@ export class Questions {
     const unmatched = time.window !== null && period === null && snapshot.hasDatedArticles ? time.window : null;
     const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
     const searched = intent === 'none' ? question : time.content;
-    const terms = analyze(searched);
+    const terms = analyzeQuestion(searched, indexedIn(snapshot));
     // "Quoi de neuf" looks past the best few passages: every article on the subject is a candidate.
     const wide = intent === 'whats-new' ? SUBJECT_CANDIDATES : minCandidates;
     let vector: Float32Array | null = null;
@@ -227,7 +227,7 @@ export class Questions {
         // Nothing was published then: the time words, searched as content, may be what keeps the
         // articles that do answer below the bar — look again without them.
         if (!answer.found) {
-          const terms = analyze(r.content);
+          const terms = analyzeQuestion(r.content, indexedIn(r.snapshot));
           const ranked = retrieve(r.snapshot, terms, r.vector, { denseWeight: this.options.retrieval.denseWeight, candidates: this.options.retrieval.candidates });
           answer = composeAnswer(r.question, terms, ranked, r.snapshot, { minRelevance, maxQuotes });
         }
@@ -262,4 +262,10 @@ function unanswered(rawQuestion: string, r: Exclude<Retrieval, { kind: 'ranked' 
 
 function noTime(): AskTimings {
   return { embedMs: 0, searchMs: 0, composeMs: 0 };
+}
+
+/** Whether the snapshot's lexical index holds a term (an unknown term has the largest idf). */
+function indexedIn(snapshot: IndexSnapshot): (term: string) => boolean {
+  const unknown = snapshot.lexical.idf('');
+  return (term) => snapshot.lexical.idf(term) < unknown;
 }

@@ -1,7 +1,7 @@
 import { analyze } from './text/analyze.ts';
 import { formatPublished } from './time/format-date.ts';
 import { latestFirst } from './time/recency.ts';
-import { splitSentences } from './text/sentences.ts';
+import { isHeading, sentencesAround, splitSentences } from './text/sentences.ts';
 import type { CorpusView } from './retrieve.ts';
 import type { Answer, Article, Citation, QuoteGroup, ScoredPassage } from './types.ts';
 
@@ -145,15 +145,12 @@ function quotableSentences(
   for (const hit of ranked.filter((h) => h.coverage > minRelevance).slice(0, passagesRead)) {
     const article = view.article(hit.passage.articleId);
     if (!article) continue;
-    const slice = article.text.slice(hit.passage.start, hit.passage.end);
-    for (const span of splitSentences(slice)) {
-      const start = hit.passage.start + span.start;
-      const end = hit.passage.start + span.end;
+    for (const { start, end } of sentencesAround(article.text, hit.passage.start, hit.passage.end)) {
       const key = `${article.id}:${start}`;
       if (seen.has(key)) continue; // passages overlap: a sentence is considered once
       seen.add(key);
       const text = article.text.slice(start, end);
-      if (text.split(/\s+/).length < MIN_QUOTE_WORDS) continue;
+      if (text.split(/\s+/).length < MIN_QUOTE_WORDS || isHeading(text)) continue;
       const terms = new Set(analyze(text));
       let matched = 0;
       for (const [term, w] of weights) if (terms.has(term)) matched += w;

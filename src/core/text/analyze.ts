@@ -3,6 +3,7 @@
  * other languages, whose words pass through lowercased. Index and questions must use the same one.
  */
 import snowball from 'snowball-stemmers';
+import { looksEnglish, toFrenchWords } from './english.ts';
 
 /** Snowball's French stop list (snowball.tartarus.org/algorithms/french/stop.txt, with its later additions). */
 const SNOWBALL_FRENCH = `
@@ -88,4 +89,18 @@ export function analyze(text: string): string[] {
     terms.push(stem(word));
   }
   return terms;
+}
+
+/**
+ * Terms of a member's question. An English question about French articles is first put into the
+ * French words the articles use (./english.ts), so that the lexical leg can match it; names and
+ * numbers pass unchanged. French questions are analysed as they are. `indexed` says whether the
+ * index holds a term: a word is then kept in English when only English articles use it.
+ */
+export function analyzeQuestion(question: string, indexed?: (term: string) => boolean): string[] {
+  if (!looksEnglish(question)) return analyze(question);
+  const keepEnglish = indexed
+    ? (english: string, french: string) => !analyze(french).some(indexed) && analyze(english).some(indexed)
+    : undefined;
+  return analyze(toFrenchWords(question, keepEnglish));
 }
