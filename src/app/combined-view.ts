@@ -96,7 +96,7 @@ export class CombinedView implements AnswerView {
 /**
  * The lexical leg over several BM25 indexes: each ranks its own passages and the best `k` of all
  * are kept. Each index weighs words by its own statistics; the answer's sentence scoring uses the
- * weights of the largest library (the closest to what one merged index would give).
+ * weights (and idf) of the largest library (the closest to what one merged index would give).
  */
 class CombinedLexical implements LexicalSearch {
   constructor(
@@ -112,8 +112,15 @@ class CombinedLexical implements LexicalSearch {
   }
 
   queryWeights(queryTerms: readonly string[]): Map<string, number> {
-    const largest = this.parts.reduce((a, b) => (b.passages > a.passages ? b : a));
-    return largest.index.queryWeights(queryTerms);
+    return this.largest().queryWeights(queryTerms);
+  }
+
+  idf(term: string): number {
+    return this.largest().idf(term);
+  }
+
+  private largest(): LexicalSearch {
+    return this.parts.reduce((a, b) => (b.passages > a.passages ? b : a)).index;
   }
 }
 

@@ -265,7 +265,7 @@ function noTime(): AskTimings {
 }
 
 /** Whether the snapshot's lexical index holds a term (an unknown term has the largest idf). */
-function indexedIn(snapshot: IndexSnapshot): (term: string) => boolean {
+function indexedIn(snapshot: AnswerView): (term: string) => boolean {
   const unknown = snapshot.lexical.idf('');
   return (term) => snapshot.lexical.idf(term) < unknown;
 }

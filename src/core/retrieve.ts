@@ -14,6 +14,8 @@ export interface LexicalSearch {
   search(queryTerms: readonly string[], k: number): LexicalHit[];
   /** How much each distinct query term counts toward coverage. */
   queryWeights(queryTerms: readonly string[]): Map<string, number>;
+  /** A term's inverse document frequency over passages (a term never seen has the largest). */
+  idf(term: string): number;
 }
 
 /** What retrieval and answering read: one consistent generation of the index. */
