@@ -110,10 +110,11 @@ export class VectorIndex {
     this.deleted++;
   }
 
-  search(vector: Float32Array, k: number): LegHit[] {
+  /** The k nearest stored vectors; with `keep`, only labels it accepts (hnswlib filters while it walks the graph). */
+  search(vector: Float32Array, k: number, keep?: (label: number) => boolean): LegHit[] {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
-    const { distances, neighbors } = this.index.searchKnn(Array.from(vector), n);
+    const { distances, neighbors } = keep ? this.index.searchKnn(Array.from(vector), n, keep) : this.index.searchKnn(Array.from(vector), n);
     return neighbors.map((label, i) => ({ label, score: 1 - distances[i]! }));
   }
 
@@ -165,6 +166,11 @@ export class VectorIndex {
       rmSync(tmp, { force: true });
       throw error;
     }
+  }
+
+  /** Every label stored in the graph, deleted ones included. */
+  labels(): number[] {
+    return this.index.getIdsList();
   }
 
   get hnswParams(): HnswParams {
