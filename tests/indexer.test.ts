@@ -27,7 +27,7 @@ import {
 } from './support/articles.ts';
 import { assertConsistent, storedTexts } from './support/index-state.ts';
 import { exited, holdLock } from './support/lock-holder.ts';
-import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
+import { HASH_SPEC, makeWorkspace, markdown, type Workspace } from './support/workspace.ts';
 
 const MICROSOFT_QUESTION = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
 
@@ -290,6 +290,45 @@ describe('reindex lock: a pid is not an identity', () => {
     expect(report).toMatchObject({ updated: 1 });
     expect(existsSync(lockPath)).toBe(false);
     expect(quotes(await ask(ws, VOILE_QUESTION)).some((q) => q.includes('douze jours'))).toBe(true);
+  });
+});
+
+describe('RETENTION_DAYS', () => {
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const OLD = markdown(
+    { title: 'Un vieux record de la filière du comté', source: 'La Gazette du Jura', published: daysAgo(400) },
+    'Les fruitières ont produit 52 000 tonnes de comté cette année-là, un chiffre jamais vu.',
+  );
+  const RECENT = markdown(
+    { title: 'Le comté bat un record de production', source: 'La Gazette du Jura', published: daysAgo(5) },
+    'La filière du comté a produit 71 000 tonnes de fromage cette année, un record historique.',
+  );
+  const UNDATED = markdown({ title: 'Les fromagers du Jura recrutent' }, 'Les fruitières du massif jurassien ont recruté quatre cents fromagers.');
+
+  it('drops articles published more than N days ago at reindex (undated ones: by when they were added); files stay unless asked', async () => {
+    const ws = makeWorkspace({ articles: { 'vieux.md': OLD, 'recent.md': RECENT, 'sans-date.md': UNDATED } });
+    workspaces.push(ws);
+    const first = await reindex(ws.config(), embedder());
+    expect(first.articles).toBe(3);
+    const question = 'Combien de tonnes de comté les fruitières ont-elles produit ?';
+    expect((await ask(ws, question)).citations.map((c) => c.articleId)).toContain('vieux');
+
+    const config = { ...ws.config(), retentionDays: 30 };
+    const report = await reindex(config, embedder());
+    expect(report).toMatchObject({ articles: 2, removed: 1, expired: { articles: 1, filesDeleted: false } });
+    assertConsistent(config);
+    expect(IndexSnapshot.load(config)!.summaries().map((a) => a.id).sort()).toEqual(['recent', 'sans-date']);
+    const answer = await ask(ws, question);
+    expect(answer.citations.map((c) => c.articleId)).not.toContain('vieux');
+    expect(quotes(answer).some((q) => q.includes('71 000 tonnes'))).toBe(true);
+    expect(existsSync(join(ws.corpusDir, 'vieux.md'))).toBe(true);
+
+    // Asked to, the reindex also deletes the expired file; the undated article added today stays.
+    const deleting = await reindex(config, embedder(), { deleteExpired: true });
+    expect(deleting.expired).toEqual({ articles: 1, filesDeleted: true });
+    expect(existsSync(join(ws.corpusDir, 'vieux.md'))).toBe(false);
+    expect(existsSync(join(ws.corpusDir, 'sans-date.md'))).toBe(true);
+    expect((await reindex(config, embedder())).expired).toBeUndefined();
   });
 });
 

@@ -37,6 +37,8 @@ const COPY_DETECTION = `shingles=${SHINGLE_WORDS}/fnv1a-32,stored;jaccard>=${COP
 export interface ReindexOptions {
   /** Re-read, re-cut and re-embed every article, ignoring cached vectors, and rebuild the index. */
   full?: boolean;
+  /** With RETENTION_DAYS: also delete the files of the articles that leave the index for their age. */
+  deleteExpired?: boolean;
 }
 
 export interface ReindexProgress {
@@ -89,6 +91,8 @@ export interface ReindexReport {
   embedRate: number;
   finishedAt: string;
   notes: ReindexNote[];
+  /** Articles left out for their age (RETENTION_DAYS), and whether their files were deleted. */
+  expired?: { articles: number; filesDeleted: boolean };
   /** Present when the run compacted the vector segments after its commit (its generation is then the compaction's). */
   compaction?: Compaction;
 }
@@ -110,6 +114,7 @@ interface RunPlan {
   /** The stored copyOf values were detected otherwise (or never): compare every article again. */
   copiesStale: boolean;
   full: boolean;
+  deleteExpired: boolean;
   notes: ReindexNote[];
 }
 
@@ -123,6 +128,8 @@ interface CorpusChanges {
   touched: { id: string; fileMtime: number }[];
   failed: ArticleFailure[];
   removedIds: string[];
+  /** Files left out for their age (RETENTION_DAYS). */
+  expired: string[];
   /** The articles stored before this run, by id (with their text). */
   stored: Map<string, StoredArticle>;
   /** Shingle rows to write with the commit (relateCopies). */
@@ -206,7 +213,7 @@ async function run(
   const started = performance.now();
   const plan = planRun(config, embedder, store, options);
   const cut = passageCutter(config, embedder);
-  const changes = await scanCorpus(config, store, plan, cut, onProgress);
+  const changes = await scanCorpus(config, store, plan, cut, options, onProgress);
   relateCopies(store, changes, plan, cut);
   const passages = planPassages(store, changes, plan);
   const opened = openCurrentIndex(config, plan);
@@ -244,15 +251,30 @@ function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataSt
   } else if (manifest && manifest.chunking !== chunking) {
     notes.push({ code: 'chunking-changed' });
   }
-  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, notes };
+  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, deleteExpired: options.deleteExpired === true, notes };
 }
 
 /** Phases 1-2: which files are new, changed, unchanged, broken, gone; the new and changed ones are read and cut. */
-async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, cut: PassageCutter, onProgress: (p: ReindexProgress) => void): Promise<CorpusChanges> {
+async function scanCorpus(
+  config: Config,
+  store: MetadataStore,
+  plan: RunPlan,
+  cut: PassageCutter,
+  options: ReindexOptions,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<CorpusChanges> {
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], expired: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
+  // Published (or, undated, added) before this day: out of the index (RETENTION_DAYS).
+  const cutoff = config.retentionDays === null ? null : new Date(Date.now() - config.retentionDays * 86_400_000).toISOString();
+  const expired = (a: StoredArticle, file: CorpusFile) => {
+    if (cutoff === null || (a.published ?? a.addedAt) >= cutoff.slice(0, (a.published ?? a.addedAt).length)) return false;
+    changes.expired.push(file.path);
+    if (options.deleteExpired) rmSync(file.absolute, { force: true });
+    return true;
+  };
   const owners = new Map<string, string>();
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
@@ -276,10 +298,12 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
     const outcome = readChangedFile(file, id, old, plan.recutAll);
     switch (outcome.kind) {
       case 'unchanged':
+        if (expired(old!, file)) break;
         changes.keep.add(old!.id);
         if (outcome.touched) changes.touched.push({ id: old!.id, fileMtime: file.mtimeMs });
         break;
       case 'read':
+        if (expired(old ? { ...outcome.article, addedAt: old.addedAt } : outcome.article, file)) break;
         changes.prepared.push({ article: outcome.article, passages: cut(outcome.article), isNew: !old });
         break;
       case 'failed':
@@ -717,6 +741,7 @@ function buildReport(
     embedRate: outcome.embedded > 0 ? Math.round((outcome.embedded / outcome.embedMs) * 1000 * 10) / 10 : 0,
     finishedAt: new Date().toISOString(),
     notes: plan.notes,
+    ...(changes.expired.length > 0 ? { expired: { articles: changes.expired.length, filesDeleted: plan.deleteExpired } } : {}),
   };
 }
 
