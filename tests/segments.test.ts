@@ -88,6 +88,35 @@ describe('vector segments', () => {
     expect(await citedArticles(ws, factQuestion(7))).not.toContain('gen-007');
   });
 
+  it('the application answers from a committed update before the compaction that follows it has finished', async () => {
+    const ws = makeWorkspace();
+    workspaces.push(ws);
+    for (let n = 1; n <= 10; n++) ws.write(articleName(n), generatedArticle(n));
+    await reindex(ws.config(), embedder());
+    for (let n = 11; n <= 20; n++) ws.write(articleName(n), generatedArticle(n)); // a delta as large as the base: compacted
+    const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
+    try {
+      let returned = false;
+      const seen: { phase: string; generation: number | null; returned: boolean }[] = [];
+      const job = app.reindex({}, (p) => {
+        if (p.phase === 'commit' ? p.done === p.total : p.phase === 'index') seen.push({ phase: p.phase, generation: app.status().generation, returned });
+      });
+      const report = await job.finally(() => (returned = true));
+      expect(report.compaction?.kind).toBe('base');
+      // When the commit is reported, the application already answers from a committed update (the
+      // worker may have compacted meanwhile: generation 2 or 3), while the reindex call has not
+      // returned yet: the compaction's own index phase is reported after it.
+      const committed = seen.findIndex((e) => e.phase === 'commit');
+      expect(seen[committed]!.generation).toBeGreaterThanOrEqual(2);
+      expect(seen[committed]!.returned).toBe(false);
+      expect(seen.slice(committed + 1).some((e) => e.phase === 'index')).toBe(true);
+      expect(report.generation).toBe(3);
+      expect(app.status().generation).toBe(3);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a process loading a new generation reuses the segments it already holds', async () => {
     const ws = makeWorkspace();
     workspaces.push(ws);

@@ -54,7 +54,7 @@ export class IndexSnapshot implements CorpusView {
         try {
           return IndexSnapshot.read(config, store);
         } catch (error) {
-          if (!(error instanceof CorruptIndexError) || attempt >= 1) throw error;
+          if (!(error instanceof CorruptIndexError) || attempt >= 2) throw error;
         }
       }
     } finally {
