@@ -11,6 +11,11 @@ export interface Config {
   embedding: EmbeddingConfig;
   retrieval: RetrievalConfig;
   hnsw: HnswConfig;
+  /**
+   * Articles published (or, undated, added) more than this many days ago leave the index at the next
+   * reindex; null keeps everything. Their files stay unless the reindex is asked to delete them.
+   */
+  retentionDays: number | null;
 }
 
 export interface EmbeddingConfig {
@@ -113,6 +118,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       efConstruction: read.int('HNSW_EF_CONSTRUCTION', 200, 10, 2000),
       efSearch: read.int('HNSW_EF_SEARCH', 128, 10, 5000),
     },
+    retentionDays: read.str('RETENTION_DAYS') === undefined ? null : read.int('RETENTION_DAYS', 0, 1, 100_000),
   };
 }
 

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 // Vectors the indexer computes per batch before saving them.
-import { EMBED_CHUNK } from '../src/app/indexer.ts';
+import { EMBED_CHUNK, type ReindexReport } from '../src/app/indexer.ts';
+import { storePaths } from '../src/app/paths.ts';
+import { MetadataStore } from '../src/store/metadata-store.ts';
 import { killStrayChildren, parseReport, runCli, startCli } from './support/cli.ts';
 import { articleName, factQuestion, generatedArticle, uniqueFact } from './support/generated-corpus.ts';
 import { assertConsistent, cacheStats, observable, storedTexts } from './support/index-state.ts';
@@ -74,6 +76,16 @@ async function askAll(ws: Workspace, questions: string[]) {
 
 const quotes = (a: { citations: { quote: string }[] }) => a.citations.map((c) => c.quote);
 
+/** The report the last run stored (the command line prints a summary without the compaction). */
+function lastReport(ws: Workspace): ReindexReport {
+  const store = MetadataStore.open(storePaths(ws.config()).database);
+  try {
+    return store.lastReport<ReindexReport>()!;
+  } finally {
+    store.close();
+  }
+}
+
 describe('reindex killed at a failpoint', () => {
   it.each(['after-embed-batch', 'after-index-write', 'after-commit'] as const)(
     'killed %s: answers from one whole generation, and the next run finishes the work',
@@ -110,12 +122,52 @@ describe('reindex killed at a failpoint', () => {
       }
       const recovered = assertConsistent(ws.config());
       expect(observable(recovered)).toEqual(after);
-      expect(recovered.manifest.generation).toBe(2);
+      // Generation 2 adds the update as a delta segment; it is more than a tenth of the base, so
+      // generation 3 compacts them into one base (store/segments.ts).
+      expect(recovered.manifest.generation).toBe(3);
+      expect(lastReport(ws).compaction?.kind).toBe('base');
       // Nothing of the interrupted run is left behind: no orphan index file, no unused vectors.
       expect(ws.indexFiles()).toEqual([recovered.manifest.indexFile]);
       const cache = cacheStats(ws.config());
       expect(cache.vectors).toBe(cache.passageTexts);
       expect(existsSync(join(ws.embeddingsDir, 'reindex.lock'))).toBe(false);
+    },
+    90_000,
+  );
+});
+
+describe('reindex killed while compacting its vector segments', () => {
+  it.each(['after-compaction-write', 'after-compaction-commit'] as const)(
+    'killed %s: the committed update answers, and the next run ends with one base',
+    async (failpoint) => {
+      const ws = track(cloneWorkspace(base));
+      applyChange(ws);
+      const crash = await runCli(['reindex'], { env: { ...ws.env, DEPECHE_FAILPOINT: failpoint }, cwd: ws.root });
+      expect(crash.signal, crash.stderr).toBe('SIGKILL');
+
+      // The update was committed (generation 2, a base and a delta) before compaction began.
+      const committed = failpoint === 'after-compaction-commit';
+      const crashed = assertConsistent(ws.config());
+      expect(observable(crashed)).toEqual(after);
+      expect(crashed.manifest.generation).toBe(committed ? 3 : 2);
+      expect(crashed.segments.length).toBe(committed ? 1 : 2);
+      const { answers, generation } = await askAll(ws, [factQuestion(EDITED), factQuestion(20)]);
+      expect(generation).toBe(committed ? 3 : 2);
+      expect(quotes(answers[0]!)).toContain(uniqueFact(EDITED, 2));
+      expect(answers[1]!.citations.some((c) => c.articleId === 'gen-020')).toBe(true);
+
+      const recovery = await runCli(['reindex'], { env: ws.env, cwd: ws.root });
+      expect(recovery.code, recovery.stderr).toBe(0);
+      const report = parseReport(recovery.stdout);
+      expect(report.embedded).toBe(0);
+      // Killed before its commit, the compaction is done again; after it, nothing is left to merge.
+      expect(lastReport(ws).compaction?.kind).toBe(committed ? undefined : 'base');
+      const recovered = assertConsistent(ws.config());
+      expect(observable(recovered)).toEqual(after);
+      expect(recovered.manifest.generation).toBe(3);
+      expect(recovered.segments.length).toBe(1);
+      // The segments of generation 2 and any half-made base are gone: only the committed base is on disk.
+      expect(ws.indexFiles()).toEqual([recovered.manifest.indexFile]);
     },
     90_000,
   );
@@ -138,6 +190,28 @@ describe('reindex concurrency', () => {
       first.child.kill('SIGCONT');
     }
     const done = await first.result;
+    expect(done.code, done.stderr).toBe(0);
+    expect(observable(assertConsistent(ws.config()))).toEqual(after);
+  }, 60_000);
+
+  it('answers `ask` from the committed generation while another process reindexes, saying so on stderr', async () => {
+    const ws = track(cloneWorkspace(base));
+    applyChange(ws);
+    const writer = startCli(['reindex'], { env: ws.env, cwd: ws.root });
+    await writer.waitForStderr(/embedding passages 0\//);
+    writer.child.kill('SIGSTOP'); // the writer holds the lock mid-run, whatever the machine's speed
+    try {
+      const reader = await runCli(['ask', '--json', factQuestion(EDITED)], { env: ws.env, cwd: ws.root });
+      expect(reader.code, reader.stderr).toBe(0);
+      expect(reader.stderr).toMatch(/a reindex is already running.*answering from the committed index \(generation 1\)/);
+      const answer = JSON.parse(reader.stdout) as { citations: { quote: string }[] };
+      // The committed (first) version of the edited article, not the one being indexed.
+      expect(quotes(answer)).toContain(uniqueFact(EDITED, 1));
+      expect(quotes(answer)).not.toContain(uniqueFact(EDITED, 2));
+    } finally {
+      writer.child.kill('SIGCONT');
+    }
+    const done = await writer.result;
     expect(done.code, done.stderr).toBe(0);
     expect(observable(assertConsistent(ws.config()))).toEqual(after);
   }, 60_000);

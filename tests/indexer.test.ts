@@ -2,7 +2,7 @@
  * Incremental indexing against real files, a real SQLite store and real hnswlib indexes in temp
  * folders, with the small deterministic HashEmbedder instead of the model.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,8 @@ import {
   VOILE_QUESTION,
 } from './support/articles.ts';
 import { assertConsistent, storedTexts } from './support/index-state.ts';
-import { HASH_SPEC, makeWorkspace, type Workspace } from './support/workspace.ts';
+import { exited, holdLock } from './support/lock-holder.ts';
+import { HASH_SPEC, makeWorkspace, markdown, type Workspace } from './support/workspace.ts';
 
 const MICROSOFT_QUESTION = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
 
@@ -231,24 +232,22 @@ describe('reindex: one at a time', () => {
     }
   });
 
-  it('refuses to run while another live process holds the lock, and takes over a stale lock', async () => {
+  it('refuses to run while another live process holds the lock, and takes it once that process is killed', async () => {
     const ws = workspace();
     await index(ws);
     ws.write('voile.md', VOILE_ARTICLE.replace('onze jours', 'douze jours'));
     const lockPath = join(ws.embeddingsDir, 'reindex.lock');
 
-    // Another process is running a reindex: its pid is in the lock file and it is alive.
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    // Another live process holds the lock (the real lock module, in a child process).
+    const holder = await holdLock(lockPath);
     children.push(holder);
-    await new Promise((resolve) => holder.once('spawn', resolve));
-    writeFileSync(lockPath, JSON.stringify({ pid: holder.pid, since: '2030-01-01T00:00:00.000Z' }));
 
     const refused = await index(ws).then(
       () => null,
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(LockedError);
-    expect((refused as Error).message).toMatch(/already running \(process \d+/);
+    expect((refused as Error).message).toContain(`a reindex is already running (process ${holder.pid},`);
     // Through the application (worker thread), the same refusal with the same type.
     const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
     try {
@@ -266,13 +265,70 @@ describe('reindex: one at a time', () => {
     }
     expect(readFileSync(lockPath, 'utf8')).toContain(String(holder.pid));
 
-    // The holder dies without cleaning up (kill -9): its lock is stale and the next run takes it over.
+    // The holder dies without cleaning up (kill -9): the system released its lock, the next run takes it.
     holder.kill('SIGKILL');
-    await new Promise((resolve) => (holder.exitCode !== null || holder.signalCode !== null ? resolve(null) : holder.once('exit', resolve)));
+    await exited(holder);
+    expect(existsSync(lockPath)).toBe(true); // its note is left behind, and decides nothing
     const report = await index(ws);
     expect(report).toMatchObject({ generation: 2, updated: 1 });
     expect(existsSync(lockPath)).toBe(false);
     expect(quotes(await ask(ws, VOILE_QUESTION)).some((q) => q.includes('douze jours'))).toBe(true);
+  });
+});
+
+describe('reindex lock: a pid is not an identity', () => {
+  it.each([
+    ['the test runner itself', () => process.pid],
+    ['pid 1 (a container restarted)', () => 1],
+  ])('a lock file left naming a live process (%s) does not block a reindex', async (_, pid) => {
+    const ws = workspace();
+    await index(ws);
+    ws.write('voile.md', VOILE_ARTICLE.replace('onze jours', 'douze jours'));
+    const lockPath = join(ws.embeddingsDir, 'reindex.lock');
+    writeFileSync(lockPath, JSON.stringify({ pid: pid(), since: '2030-01-01T00:00:00.000Z' }));
+    const report = await index(ws);
+    expect(report).toMatchObject({ updated: 1 });
+    expect(existsSync(lockPath)).toBe(false);
+    expect(quotes(await ask(ws, VOILE_QUESTION)).some((q) => q.includes('douze jours'))).toBe(true);
+  });
+});
+
+describe('RETENTION_DAYS', () => {
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const OLD = markdown(
+    { title: 'Un vieux record de la filière du comté', source: 'La Gazette du Jura', published: daysAgo(400) },
+    'Les fruitières ont produit 52 000 tonnes de comté cette année-là, un chiffre jamais vu.',
+  );
+  const RECENT = markdown(
+    { title: 'Le comté bat un record de production', source: 'La Gazette du Jura', published: daysAgo(5) },
+    'La filière du comté a produit 71 000 tonnes de fromage cette année, un record historique.',
+  );
+  const UNDATED = markdown({ title: 'Les fromagers du Jura recrutent' }, 'Les fruitières du massif jurassien ont recruté quatre cents fromagers.');
+
+  it('drops articles published more than N days ago at reindex (undated ones: by when they were added); files stay unless asked', async () => {
+    const ws = makeWorkspace({ articles: { 'vieux.md': OLD, 'recent.md': RECENT, 'sans-date.md': UNDATED } });
+    workspaces.push(ws);
+    const first = await reindex(ws.config(), embedder());
+    expect(first.articles).toBe(3);
+    const question = 'Combien de tonnes de comté les fruitières ont-elles produit ?';
+    expect((await ask(ws, question)).citations.map((c) => c.articleId)).toContain('vieux');
+
+    const config = { ...ws.config(), retentionDays: 30 };
+    const report = await reindex(config, embedder());
+    expect(report).toMatchObject({ articles: 2, removed: 1, expired: { articles: 1, filesDeleted: false } });
+    assertConsistent(config);
+    expect(IndexSnapshot.load(config)!.summaries().map((a) => a.id).sort()).toEqual(['recent', 'sans-date']);
+    const answer = await ask(ws, question);
+    expect(answer.citations.map((c) => c.articleId)).not.toContain('vieux');
+    expect(quotes(answer).some((q) => q.includes('71 000 tonnes'))).toBe(true);
+    expect(existsSync(join(ws.corpusDir, 'vieux.md'))).toBe(true);
+
+    // Asked to, the reindex also deletes the expired file; the undated article added today stays.
+    const deleting = await reindex(config, embedder(), { deleteExpired: true });
+    expect(deleting.expired).toEqual({ articles: 1, filesDeleted: true });
+    expect(existsSync(join(ws.corpusDir, 'vieux.md'))).toBe(false);
+    expect(existsSync(join(ws.corpusDir, 'sans-date.md'))).toBe(true);
+    expect((await reindex(config, embedder())).expired).toBeUndefined();
   });
 });
 
@@ -305,10 +361,7 @@ describe('addArticles', () => {
     const ws = makeWorkspace({ articles: { 'voile.md': VOILE_ARTICLE } });
     workspaces.push(ws);
     await index(ws);
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    children.push(holder);
-    await new Promise((resolve) => holder.once('spawn', resolve));
-    writeFileSync(join(ws.embeddingsDir, 'reindex.lock'), JSON.stringify({ pid: holder.pid, since: '2030-01-01T00:00:00.000Z' }));
+    children.push(await holdLock(join(ws.embeddingsDir, 'reindex.lock')));
     const app = await Depeche.open(ws.config(), { embedder: HASH_SPEC, inlineQueryEmbedder: true });
     try {
       const replaced = VOILE_ARTICLE.replace('onze jours', 'douze jours');

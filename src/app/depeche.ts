@@ -133,7 +133,12 @@ export class Depeche {
     if (this.running) throw new BusyError();
     const started = Date.now();
     this.log.info('reindex.start', { full: options.full === true });
-    const job = Engine.shared().reindex(this.config, this.spec, options, onProgress);
+    // Answer from the new generation as soon as it is committed, not after the compaction that may follow.
+    const progress = (p: ReindexProgress) => {
+      if (p.phase === 'commit' && p.done === p.total) this.snapshot = this.loadSnapshot() ?? this.snapshot;
+      onProgress?.(p);
+    };
+    const job = Engine.shared().reindex(this.config, this.spec, options, progress);
     this.running = job;
     try {
       const report = await job;

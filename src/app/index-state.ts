@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { MetadataStore } from '../store/metadata-store.ts';
+import { segmentsOf } from '../store/segments.ts';
 import { listCorpusFiles } from './corpus.ts';
 import type { ReindexReport } from './indexer.ts';
 import { storePaths } from './paths.ts';
@@ -35,7 +36,7 @@ export function indexStatus(config: Config, snapshot: IndexSnapshot | null, mode
     indexModel: snapshot?.manifest.model ?? null,
     generation: snapshot?.manifest.generation ?? null,
     builtAt: snapshot?.manifest.builtAt ?? null,
-    indexBytes: snapshot ? size(join(config.embeddingsDir, snapshot.manifest.indexFile)) : 0,
+    indexBytes: snapshot ? segmentsOf(snapshot.manifest).reduce((n, r) => n + size(join(config.embeddingsDir, r.file)), 0) : 0,
     databaseBytes: size(database) + size(`${database}-wal`),
     reindexing,
     lastReindex: existsSync(database) ? withStore(config, (store) => store.lastReport<ReindexReport>()) : null,

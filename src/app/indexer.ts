@@ -10,9 +10,10 @@ import { splitSentences } from '../core/text/sentences.ts';
 import type { Config } from '../config.ts';
 import type { TokenizingEmbedder } from '../embed/embedder.ts';
 import { failpoint } from '../failpoint.ts';
-import { sha256 } from '../store/files.ts';
+import { sha256, sha256File } from '../store/files.ts';
 import { FileLock } from '../store/lock.ts';
 import { MetadataStore, type ArticleShingles, type Manifest, type ShingleIndex, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
+import { compactionPlan, describeFile, segmentOfLabel, segmentsOf, unchangedSince, type SegmentRef } from '../store/segments.ts';
 import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
 import { listCorpusFiles, prepareArticle, type CorpusFile, type PreparedArticle } from './corpus.ts';
 import { storePaths } from './paths.ts';
@@ -32,12 +33,12 @@ const OWN_PASSAGE_MAX_SHARED = 0.5;
  * shingles stored anew; otherwise a reindex compares only what changed, through the stored shingles.
  */
 const COPY_DETECTION = `shingles=${SHINGLE_WORDS}/fnv1a-32,stored;jaccard>=${COPY_THRESHOLD};own-passages<${OWN_PASSAGE_MAX_SHARED}`;
-/** Deleted vectors stay in the HNSW graph as tombstones; past this share the graph is rebuilt. */
-const MAX_TOMBSTONE_SHARE = 0.25;
 
 export interface ReindexOptions {
   /** Re-read, re-cut and re-embed every article, ignoring cached vectors, and rebuild the index. */
   full?: boolean;
+  /** With RETENTION_DAYS: also delete the files of the articles that leave the index for their age. */
+  deleteExpired?: boolean;
 }
 
 export interface ReindexProgress {
@@ -61,6 +62,15 @@ export type ReindexNote =
   /** The index file was damaged (`detail` says how, for logs) and was rebuilt from the stored vectors. */
   | { code: 'index-rebuilt'; detail: string };
 
+/** After committing, vector segments were merged (store/segments.ts): into a new base, or the deltas into one. */
+export interface Compaction {
+  kind: 'base' | 'deltas';
+  /** Segments merged, and the live vectors the merged file holds. */
+  segments: number;
+  vectors: number;
+  ms: number;
+}
+
 export interface ReindexReport {
   model: string;
   generation: number;
@@ -81,6 +91,10 @@ export interface ReindexReport {
   embedRate: number;
   finishedAt: string;
   notes: ReindexNote[];
+  /** Articles left out for their age (RETENTION_DAYS), and whether their files were deleted. */
+  expired?: { articles: number; filesDeleted: boolean };
+  /** Present when the run compacted the vector segments after its commit (its generation is then the compaction's). */
+  compaction?: Compaction;
 }
 
 interface Prepared {
@@ -100,6 +114,7 @@ interface RunPlan {
   /** The stored copyOf values were detected otherwise (or never): compare every article again. */
   copiesStale: boolean;
   full: boolean;
+  deleteExpired: boolean;
   notes: ReindexNote[];
 }
 
@@ -113,6 +128,8 @@ interface CorpusChanges {
   touched: { id: string; fileMtime: number }[];
   failed: ArticleFailure[];
   removedIds: string[];
+  /** Files left out for their age (RETENTION_DAYS). */
+  expired: string[];
   /** The articles stored before this run, by id (with their text). */
   stored: Map<string, StoredArticle>;
   /** Shingle rows to write with the commit (relateCopies). */
@@ -121,6 +138,8 @@ interface CorpusChanges {
 
 /** Phase 3: which passages keep their label (and vector), which leave, which must be embedded. */
 interface PassagePlan {
+  /** The first label this run gives (every label of a delta segment is at least this). */
+  firstLabel: number;
   nextLabel: number;
   /** Stored passages of the changed and removed articles. */
   oldPassages: Map<string, StoredPassage[]>;
@@ -137,12 +156,11 @@ interface Embedded {
   embedMs: number;
 }
 
-/** Phase 5: the index file of the new generation. */
+/** Phase 5: the vector segments of the new generation. */
 interface WrittenIndex {
   generation: number;
   dims: number;
-  indexFile: string;
-  indexSha256: string;
+  segments: SegmentRef[];
   passages: number;
   tombstones: number;
 }
@@ -165,7 +183,13 @@ export async function reindex(
   try {
     const store = MetadataStore.open(paths.database);
     try {
-      return await run(config, embedder, store, options, onProgress);
+      const report = await run(config, embedder, store, options, onProgress);
+      // The run's generation is committed and answerable: merging segments only changes how it is stored.
+      const compacted = await compact(config, embedder.modelId, store, onProgress);
+      if (!compacted) return report;
+      const done = { ...report, generation: compacted.generation, compaction: compacted.compaction };
+      store.setReport(done);
+      return done;
     } finally {
       store.close();
     }
@@ -191,10 +215,10 @@ async function run(
   store.repairLexical();
   const plan = planRun(config, embedder, store, options);
   const cut = passageCutter(config, embedder);
-  const changes = await scanCorpus(config, store, plan, cut, onProgress);
+  const changes = await scanCorpus(config, store, plan, cut, options, onProgress);
   relateCopies(store, changes, plan, cut);
   const passages = planPassages(store, changes, plan);
-  const opened = openCurrentIndex(config, plan, passages);
+  const opened = openCurrentIndex(config, plan);
   const report = (generation: number, indexed: number, rebuilt: boolean, e: Omit<Embedded, 'vectors'>) =>
     buildReport(embedder.modelId, plan, changes, { generation, passages: indexed, rebuiltIndex: rebuilt, ...e, durationMs: performance.now() - started });
 
@@ -202,7 +226,7 @@ async function run(
     store.touchArticles(changes.touched);
     store.setShingles(changes.shingles, COPY_DETECTION);
     // A run killed after its commit left its clean-up undone: finish it.
-    removeStaleIndexFiles(config.embeddingsDir, plan.manifest!.indexFile);
+    removeStaleIndexFiles(config.embeddingsDir, segmentsOf(plan.manifest!));
     store.pruneVectors(embedder.modelId, false);
     const unchanged = report(plan.manifest!.generation, plan.manifest!.passages, false, { reusedVectors: 0, embedded: 0, embedMs: 0 });
     store.setReport(unchanged);
@@ -229,15 +253,30 @@ function planRun(config: Config, embedder: TokenizingEmbedder, store: MetadataSt
   } else if (manifest && manifest.chunking !== chunking) {
     notes.push({ code: 'chunking-changed' });
   }
-  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, notes };
+  return { manifest, chunking, recutAll, copiesStale: store.copyDetection() !== COPY_DETECTION, full: options.full === true, deleteExpired: options.deleteExpired === true, notes };
 }
 
 /** Phases 1-2: which files are new, changed, unchanged, broken, gone; the new and changed ones are read and cut. */
-async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, cut: PassageCutter, onProgress: (p: ReindexProgress) => void): Promise<CorpusChanges> {
+async function scanCorpus(
+  config: Config,
+  store: MetadataStore,
+  plan: RunPlan,
+  cut: PassageCutter,
+  options: ReindexOptions,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<CorpusChanges> {
   const stored = store.articles();
   const storedByPath = new Map(stored.map((a) => [a.path, a]));
   const files = listCorpusFiles(config.corpusDir);
-  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
+  const changes: CorpusChanges = { prepared: [], keep: new Set(), touched: [], failed: [], removedIds: [], expired: [], stored: new Map(stored.map((a) => [a.id, a])), shingles: { replaceAll: false, articles: [] } };
+  // Published (or, undated, added) before this day: out of the index (RETENTION_DAYS).
+  const cutoff = config.retentionDays === null ? null : new Date(Date.now() - config.retentionDays * 86_400_000).toISOString();
+  const expired = (a: StoredArticle, file: CorpusFile) => {
+    if (cutoff === null || (a.published ?? a.addedAt) >= cutoff.slice(0, (a.published ?? a.addedAt).length)) return false;
+    changes.expired.push(file.path);
+    if (options.deleteExpired) rmSync(file.absolute, { force: true });
+    return true;
+  };
   const owners = new Map<string, string>();
 
   // A file that cannot be read or parsed any more keeps its last good version in the index.
@@ -261,10 +300,12 @@ async function scanCorpus(config: Config, store: MetadataStore, plan: RunPlan, c
     const outcome = readChangedFile(file, id, old, plan.recutAll);
     switch (outcome.kind) {
       case 'unchanged':
+        if (expired(old!, file)) break;
         changes.keep.add(old!.id);
         if (outcome.touched) changes.touched.push({ id: old!.id, fileMtime: file.mtimeMs });
         break;
       case 'read':
+        if (expired(old ? { ...outcome.article, addedAt: old.addedAt } : outcome.article, file)) break;
         changes.prepared.push({ article: outcome.article, passages: cut(outcome.article), isNew: !old });
         break;
       case 'failed':
@@ -433,7 +474,8 @@ function compare(a: string, b: string): number {
 
 /** Phase 3: an unchanged passage of an edited article keeps its label (and its vector in the index). */
 function planPassages(store: MetadataStore, changes: CorpusChanges, plan: RunPlan): PassagePlan {
-  let nextLabel = store.nextLabel();
+  const firstLabel = store.nextLabel();
+  let nextLabel = firstLabel;
   const oldPassages = new Map<string, StoredPassage[]>();
   for (const id of [...changes.prepared.map((p) => p.article.id), ...changes.removedIds]) oldPassages.set(id, store.passagesOf(id));
   const reused = new Set<number>();
@@ -451,6 +493,7 @@ function planPassages(store: MetadataStore, changes: CorpusChanges, plan: RunPla
     }
   }
   return {
+    firstLabel,
     nextLabel,
     oldPassages,
     removedLabels: [...oldPassages.values()].flat().map((p) => p.label).filter((l) => !reused.has(l)),
@@ -458,20 +501,31 @@ function planPassages(store: MetadataStore, changes: CorpusChanges, plan: RunPla
   };
 }
 
-/** The current index file to update in place of a rebuild, or why it must be rebuilt. */
-function openCurrentIndex(config: Config, plan: RunPlan, passages: PassagePlan): { index: VectorIndex | null; rebuild: boolean } {
+/**
+ * Whether the current segments can take a delta, or the index must be rebuilt (other passages or
+ * HNSW parameters, or a damaged file). A segment file changed since it was written (size or time)
+ * is checked against its checksum; an untouched one is not re-read (a base of 1M passages is 2 GB).
+ */
+function openCurrentIndex(config: Config, plan: RunPlan): { rebuild: boolean } {
   const { manifest } = plan;
   const paramsChanged = manifest !== null && (manifest.m !== config.hnsw.m || manifest.efConstruction !== config.hnsw.efConstruction);
-  if (plan.recutAll || paramsChanged || !manifest) return { index: null, rebuild: plan.recutAll || paramsChanged };
-  const live = manifest.passages - passages.removedLabels.length + passages.newPassages.length;
-  if (manifest.tombstones + passages.removedLabels.length > MAX_TOMBSTONE_SHARE * Math.max(live, 1)) return { index: null, rebuild: true };
+  if (plan.recutAll || paramsChanged || !manifest) return { rebuild: plan.recutAll || paramsChanged };
+  for (const ref of segmentsOf(manifest)) {
+    if (unchangedSince(config.embeddingsDir, ref)) continue;
+    const problem = segmentProblem(config.embeddingsDir, ref);
+    if (problem) {
+      plan.notes.push({ code: 'index-rebuilt', detail: new CorruptIndexError(join(config.embeddingsDir, ref.file), problem).message });
+      return { rebuild: true };
+    }
+  }
+  return { rebuild: false };
+}
+
+function segmentProblem(dir: string, ref: SegmentRef): string | null {
   try {
-    const index = VectorIndex.load(join(config.embeddingsDir, manifest.indexFile), manifest.indexSha256, manifest.dims, config.hnsw, manifest.tombstones);
-    return { index, rebuild: false };
-  } catch (error) {
-    if (!(error instanceof CorruptIndexError)) throw error;
-    plan.notes.push({ code: 'index-rebuilt', detail: error.message });
-    return { index: null, rebuild: true };
+    return sha256File(join(dir, ref.file)) === ref.sha256 ? null : 'checksum mismatch';
+  } catch {
+    return 'file missing';
   }
 }
 
@@ -512,40 +566,105 @@ async function embedPassages(
   return { vectors, reusedVectors, embedded: missing.length, embedMs };
 }
 
-/** Phase 5: a new index file per generation; the current one is never modified in place. */
+/**
+ * Phase 5: a rebuild writes a new base holding every passage; an update writes only its new passages,
+ * as a delta segment, and counts its removed ones as tombstones of their segments. No file the
+ * current generation uses is modified.
+ */
 async function writeIndex(
   config: Config,
   dims: number,
   plan: RunPlan,
-  opened: { index: VectorIndex | null; rebuild: boolean },
+  opened: { rebuild: boolean },
   wanted: StoredPassage[],
   passages: PassagePlan,
   vectors: Map<string, Float32Array>,
   onProgress: (p: ReindexProgress) => void,
 ): Promise<WrittenIndex> {
-  let index = opened.index;
-  let tombstones = plan.manifest?.tombstones ?? 0;
-  if (opened.rebuild || !index) {
-    index = VectorIndex.create(dims, Math.ceil(wanted.length * 1.1) + 16, config.hnsw);
-    tombstones = 0;
-    for (const [i, p] of wanted.entries()) {
-      if (i % 500 === 0) {
-        onProgress({ phase: 'index', done: i, total: wanted.length });
-        await yieldToEventLoop(); // let questions through on the model thread
-      }
-      index.add(p.label, vectors.get(p.hash)!);
-    }
+  const generation = (plan.manifest?.generation ?? 0) + 1;
+  const file = `index-${String(generation).padStart(6, '0')}.hnsw`;
+  const build = async (list: { label: number; hash: string }[], firstLabel: number): Promise<SegmentRef> => {
+    const index = await buildSegment(dims, config, list, vectors, onProgress);
+    const sha = index.save(join(config.embeddingsDir, file));
+    return describeFile(config.embeddingsDir, file, sha, list.length, firstLabel);
+  };
+  let segments: SegmentRef[];
+  if (opened.rebuild || !plan.manifest) {
+    segments = [await build(wanted, 0)];
   } else {
-    for (const label of passages.removedLabels) index.remove(label);
-    tombstones += passages.removedLabels.length;
-    for (const p of passages.newPassages) index.add(p.label, vectors.get(p.hash)!);
+    segments = segmentsOf(plan.manifest).map((ref) => ({ ...ref }));
+    for (const label of passages.removedLabels) segments[segmentOfLabel(segments, label)]!.dead++;
+    if (passages.newPassages.length > 0) segments.push(await build(passages.newPassages, passages.firstLabel));
   }
   onProgress({ phase: 'index', done: wanted.length, total: wanted.length });
-  const generation = (plan.manifest?.generation ?? 0) + 1;
-  const indexFile = `index-${String(generation).padStart(6, '0')}.hnsw`;
-  const indexSha256 = index.save(join(config.embeddingsDir, indexFile));
   failpoint('after-index-write');
-  return { generation, dims, indexFile, indexSha256, passages: index.size, tombstones };
+  const tombstones = segments.reduce((n, r) => n + r.dead, 0);
+  return { generation, dims, segments, passages: segments.reduce((n, r) => n + r.vectors, 0) - tombstones, tombstones };
+}
+
+/** One HNSW graph over these passages' vectors, yielding now and then so questions get through. */
+async function buildSegment(
+  dims: number,
+  config: Config,
+  list: { label: number; hash: string }[],
+  vectors: Map<string, Float32Array>,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<VectorIndex> {
+  const index = VectorIndex.create(dims, Math.ceil(list.length * 1.1) + 16, config.hnsw);
+  for (const [i, p] of list.entries()) {
+    if (i % 500 === 0) {
+      onProgress({ phase: 'index', done: i, total: list.length });
+      await yieldToEventLoop(); // let questions through on the model thread
+    }
+    index.add(p.label, vectors.get(p.hash)!);
+  }
+  return index;
+}
+
+/**
+ * Merges segments when they pass the share segments.ts sets: every segment into a new base
+ * (tombstones dropped), or the deltas into one. Runs after the reindex committed, from the stored
+ * vectors, and commits a new generation pointing at the merged file; a kill before that commit
+ * leaves the previous generation whole, and the next run compacts again.
+ */
+async function compact(
+  config: Config,
+  model: string,
+  store: MetadataStore,
+  onProgress: (p: ReindexProgress) => void,
+): Promise<{ generation: number; compaction: Compaction } | null> {
+  const manifest = store.manifest();
+  if (!manifest || manifest.model !== model) return null;
+  const segments = segmentsOf(manifest);
+  const plan = compactionPlan(segments);
+  if (!plan) return null;
+  const started = performance.now();
+  const keep = plan.kind === 'base' ? 0 : 1;
+  const firstLabel = keep === 0 ? 0 : segments[1]!.firstLabel;
+  const rows = store.passageHashes(firstLabel, Number.MAX_SAFE_INTEGER);
+  const vectors = store.vectors(model, rows.map((r) => r.hash));
+  if (rows.some((r) => !vectors.has(r.hash))) return null; // a cached vector is missing: the next full run rebuilds
+  const generation = manifest.generation + 1;
+  const file = `index-${String(generation).padStart(6, '0')}.hnsw`;
+  const index = await buildSegment(manifest.dims, config, rows, vectors, onProgress);
+  const merged = describeFile(config.embeddingsDir, file, index.save(join(config.embeddingsDir, file)), rows.length, firstLabel);
+  failpoint('after-compaction-write');
+  const next = [...segments.slice(0, keep), merged];
+  const tombstones = next.reduce((n, r) => n + r.dead, 0);
+  const written = store.replaceManifest(manifest.generation, {
+    ...manifest,
+    generation,
+    indexFile: next[0]!.file,
+    indexSha256: next[0]!.sha256,
+    segments: next,
+    passages: next.reduce((n, r) => n + r.vectors, 0) - tombstones,
+    tombstones,
+    builtAt: new Date().toISOString(),
+  });
+  if (!written) return null;
+  failpoint('after-compaction-commit');
+  removeStaleIndexFiles(config.embeddingsDir, next);
+  return { generation, compaction: { kind: plan.kind, segments: segments.length - keep, vectors: rows.length, ms: Math.round(performance.now() - started) } };
 }
 
 /** Phase 6: articles, passages, manifest and report switch together; then what no generation uses goes. */
@@ -563,8 +682,8 @@ function commitGeneration(
   onProgress({ phase: 'commit', done: 0, total: 1 });
   const manifest: Manifest = {
     generation: written.generation,
-    indexFile: written.indexFile,
-    indexSha256: written.indexSha256,
+    indexFile: written.segments[0]!.file,
+    indexSha256: written.segments[0]!.sha256,
     model,
     dims: written.dims,
     space: 'cosine',
@@ -574,6 +693,7 @@ function commitGeneration(
     passages: written.passages,
     tombstones: written.tombstones,
     builtAt: new Date().toISOString(),
+    segments: written.segments,
   };
   store.commit({
     upsertArticles: changes.prepared.map((p) => p.article),
@@ -592,7 +712,7 @@ function commitGeneration(
   failpoint('after-commit');
   onProgress({ phase: 'commit', done: 1, total: 1 });
 
-  removeStaleIndexFiles(config.embeddingsDir, written.indexFile);
+  removeStaleIndexFiles(config.embeddingsDir, written.segments);
   store.pruneVectors(model, plan.full);
 }
 
@@ -623,6 +743,7 @@ function buildReport(
     embedRate: outcome.embedded > 0 ? Math.round((outcome.embedded / outcome.embedMs) * 1000 * 10) / 10 : 0,
     finishedAt: new Date().toISOString(),
     notes: plan.notes,
+    ...(changes.expired.length > 0 ? { expired: { articles: changes.expired.length, filesDeleted: plan.deleteExpired } } : {}),
   };
 }
 
@@ -677,9 +798,11 @@ function uniqueTexts(passages: StoredPassage[], prepared: Prepared[], store: Met
   return [...out].map(([hash, text]) => ({ hash, text }));
 }
 
-function removeStaleIndexFiles(dir: string, current: string): void {
+/** Deletes the index files the committed generation does not use (left by older generations or killed runs). */
+function removeStaleIndexFiles(dir: string, current: readonly SegmentRef[]): void {
+  const used = new Set(current.map((r) => r.file));
   for (const name of readdirSync(dir)) {
-    if ((/^index-\d+\.hnsw/.test(name) && name !== current) || name.includes('.hnsw.tmp-')) {
+    if ((/^index-\d+\.hnsw/.test(name) && !used.has(name)) || name.includes('.hnsw.tmp-')) {
       rmSync(join(dir, name), { force: true });
     }
   }

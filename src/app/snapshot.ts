@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Bm25Index } from '../core/bm25.ts';
 import { analyze } from '../core/text/analyze.ts';
 import type { CorpusView, LexicalSearch } from '../core/retrieve.ts';
@@ -8,7 +7,8 @@ import type { Article, Passage } from '../core/types.ts';
 import type { Config } from '../config.ts';
 import { FtsLexicalIndex } from '../store/lexical-fts.ts';
 import { MetadataStore, type Manifest, type StoredArticle, type StoredPassage } from '../store/metadata-store.ts';
-import { CorruptIndexError, VectorIndex } from '../store/vector-index.ts';
+import { loadSegments, SegmentedIndex, segmentsOf } from '../store/segments.ts';
+import { CorruptIndexError } from '../store/vector-index.ts';
 import { storePaths } from './paths.ts';
 
 export interface ArticleSummary {
@@ -57,7 +57,7 @@ export class IndexSnapshot implements CorpusView {
     /** Original id → its near-copies, earliest first. */
     private readonly copies: Map<string, Article[]>,
     readonly lexical: LexicalSearch,
-    readonly dense: VectorIndex,
+    readonly dense: SegmentedIndex,
   ) {}
 
   /** Loads the current generation, or returns null when nothing has been indexed yet. */
@@ -66,12 +66,12 @@ export class IndexSnapshot implements CorpusView {
     if (!existsSync(database)) return null;
     const store = MetadataStore.open(database);
     try {
-      // The index file of a generation is deleted once a newer one commits: on a race, read again.
+      // A segment file no generation uses is deleted once a newer one commits: on a race, read again.
       for (let attempt = 0; ; attempt++) {
         try {
           return IndexSnapshot.read(config, store);
         } catch (error) {
-          if (!(error instanceof CorruptIndexError) || attempt >= 1) throw error;
+          if (!(error instanceof CorruptIndexError) || attempt >= 2) throw error;
         }
       }
     } finally {
@@ -96,7 +96,9 @@ export class IndexSnapshot implements CorpusView {
       return null;
     }
     const m = state.manifest;
-    const dense = VectorIndex.load(join(config.embeddingsDir, m.indexFile), m.indexSha256, m.dims, config.hnsw, m.tombstones);
+    // Segments this process already loaded for an earlier generation are reused, not read again.
+    const refs = segmentsOf(m);
+    const parts = loadSegments(config.embeddingsDir, refs, m.dims, config.hnsw);
     const articles = new Map(
       state.articles.map((a) => [
         a.id,
@@ -109,6 +111,8 @@ export class IndexSnapshot implements CorpusView {
     const passages = new Map<number, Passage>();
     for (const p of state.passages) passages.set(p.label, { articleId: p.articleId, ord: p.ord, start: p.start, end: p.end });
     const lexical = onDisk ?? inMemoryLexical(config, state.articles, state.passages as StoredPassage[]);
+    // A label whose passage left the index is a tombstone in its segment: never an answer.
+    const dense = new SegmentedIndex(refs, parts, (label) => passages.has(label));
     return new IndexSnapshot(m, articles, passages, copies, lexical, dense);
   }
 

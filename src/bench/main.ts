@@ -271,9 +271,21 @@ async function scale(config: Config, queryVectors: Float32Array[], workdir: stri
       ['--expose-gc', '--max-old-space-size=8192'],
     );
     const load = await runChild<ScaleRow['load']>('./scale.ts', [...common, '--mode', 'load', '--checksum', build.value.checksum], {}, ['--expose-gc']);
+    const segments = await runChild<NonNullable<ScaleRow['segments']>>(
+      './scale.ts',
+      [...common, '--mode', 'segments', '--checksum', build.value.checksum, '--model', modelFile, '--real', realFile, '--source', source, '--truth-queries', String(Math.min(100, queryVectors.length))],
+      {},
+      ['--expose-gc', '--max-old-space-size=8192'],
+    );
     rmSync(indexFile, { force: true });
+    rmSync(`${indexFile}.delta`, { force: true });
     const { checksum: _checksum, ...buildValue } = build.value;
-    rows.push({ size, source, build: buildValue, load: load.value });
+    rows.push({ size, source, build: buildValue, load: load.value, segments: segments.value });
+    const sg = segments.value;
+    process.stderr.write(
+      `bench:   ${size.toLocaleString('en')} as segments: cold start ${sg.coldStartMs} ms, delta of ${sg.delta} written in ${sg.deltaWriteMs} ms, new generation loaded in ${sg.newGenerationLoadMs} ms, ` +
+        `search p95 ${sg.searchK10.p95} ms (k 10) / ${sg.searchK50.p95} ms (k 50), recall@10 ${sg.recallAt10} (ef ${sg.efSearch}), RSS ${sg.rssServingMiB} MiB\n`,
+    );
     process.stderr.write(`bench:   ${size.toLocaleString('en')}: built in ${(build.value.buildMs / 1000).toFixed(1)} s, recall@10 ${build.value.recallAt10}, search p95 ${load.value.searchK10.p95} ms\n`);
   }
   return rows;

@@ -6,12 +6,20 @@
  *          recall@10 against hnswlib-node's exact BruteforceSearch (ef swept), RSS of the index.
  *   load:  in a fresh process, loads the saved index as the application does at start-up (checksum
  *          then read) and measures the time, RSS and search latency of the loaded index.
+ *   segments: in a fresh process, the saved index as the base segment of the application's
+ *          segmented dense leg (store/segments.ts): cold start (process start → base loaded and
+ *          searched), a delta of `--delta` new vectors written as a reindex writes it (graph, fsync,
+ *          checksum), the new generation loaded by a reader that holds the base (only the delta is
+ *          read), search latency over base + delta with 1 % of the base as tombstones, recall@10 of
+ *          that search against BruteforceSearch over the same live vectors, and RSS.
  *
  * Prints one JSON object on stdout.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
+import { describeFile, loadSegments, SegmentedIndex, type SegmentRef } from '../store/segments.ts';
 import { VectorIndex, type HnswParams } from '../store/vector-index.ts';
 import { distribution, maxRssMiB, MiB, round, rssMiB, type Distribution } from './stats.ts';
 import { BLOCK, syntheticBlock, type VectorModel } from './synthetic.ts';
@@ -33,6 +41,7 @@ const { values } = parseArgs({
     'truth-queries': { type: 'string', default: '100' },
     'latency-queries': { type: 'string', default: '500' },
     seed: { type: 'string', default: '42' },
+    delta: { type: 'string', default: '200' },
   },
 });
 
@@ -87,7 +96,68 @@ function searchLatency(index: VectorIndex, k: number): Distribution {
   return distribution(samples);
 }
 
-if (values.mode === 'load') {
+if (values.mode === 'segments') {
+  const dir = dirname(values.index!);
+  const base: SegmentRef = { ...describeFile(dir, basename(values.index!), values.checksum!, size, 0) };
+  const [baseIndex] = loadSegments(dir, [base], DIMS, params);
+  baseIndex!.search(queries[0]!, 10);
+  const coldStartMs = performance.now(); // since this process started: node, modules, checksum + read, one search
+  const rssBase = rssMiB();
+
+  // The writer: a delta of new vectors with labels after the base's, as a reindex writes it.
+  const model = JSON.parse(readFileSync(values.model!, 'utf8')) as VectorModel;
+  const added = syntheticBlock(model, Number(values.seed) + 1, 0, Number(values.delta));
+  let t = performance.now();
+  const delta = VectorIndex.create(DIMS, added.length, params);
+  added.forEach((v, i) => delta.add(size + i, v));
+  const deltaFile = `${basename(values.index!)}.delta`;
+  const deltaSha = delta.save(`${dir}/${deltaFile}`);
+  const deltaWriteMs = performance.now() - t;
+
+  // A reader that holds the base loads the new generation: only the delta is read.
+  const dead = new Set<number>();
+  for (let label = 0; label < size; label += 100) dead.add(label);
+  const refs: SegmentRef[] = [{ ...base, dead: dead.size }, describeFile(dir, deltaFile, deltaSha, added.length, size)];
+  t = performance.now();
+  const parts = loadSegments(dir, refs, DIMS, params);
+  const newGenerationLoadMs = performance.now() - t;
+  const isLive = (label: number) => !dead.has(label);
+  const segmented = new SegmentedIndex(refs, parts, isLive);
+  const asIndex = segmented as unknown as VectorIndex;
+  const searchK10 = searchLatency(asIndex, 10);
+  const searchK50 = searchLatency(asIndex, 50);
+  gc();
+  const rssServing = rssMiB();
+
+  // Recall@10 against exact search over the same live vectors.
+  const truthQueries = queries.slice(0, Number(values['truth-queries']));
+  const exact = new hnswlib.BruteforceSearch('cosine', DIMS);
+  exact.initIndex(size + added.length);
+  forEachBlock((vectors, first) => vectors.forEach((v, i) => exact.addPoint(Array.from(v), first + i)));
+  added.forEach((v, i) => exact.addPoint(Array.from(v), size + i));
+  let found = 0;
+  for (const q of truthQueries) {
+    const truth = new Set(exact.searchKnn(Array.from(q), 10, isLive).neighbors);
+    found += segmented.search(q, 10).filter((h) => truth.has(h.label)).length;
+  }
+  const result = {
+    size,
+    delta: added.length,
+    tombstones: dead.size,
+    efSearch: params.efSearch,
+    coldStartMs: round(coldStartMs, 0),
+    rssBaseMiB: rssBase,
+    deltaWriteMs: round(deltaWriteMs, 1),
+    newGenerationLoadMs: round(newGenerationLoadMs, 1),
+    searchK10,
+    searchK50,
+    recallAt10: round(found / (10 * truthQueries.length), 4),
+    truthQueries: truthQueries.length,
+    rssServingMiB: rssServing,
+    peakRssMiB: maxRssMiB(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else if (values.mode === 'load') {
   const rss0 = rssMiB();
   const t = performance.now();
   const index = VectorIndex.load(values.index!, values.checksum!, DIMS, params, 0);

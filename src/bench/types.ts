@@ -78,6 +78,22 @@ export interface ScaleRow {
     sweep: { ef: number; recallAt10: number; p50: number; p95: number }[];
   };
   load: { loadMs: number; rssBeforeMiB: number; rssAfterLoadMiB: number; peakRssMiB: number; indexRssMiB: number; searchK10: Distribution; searchK50: Distribution };
+  /** The index as the base segment of the segmented dense leg, plus a delta (scale.ts, mode segments). */
+  segments?: {
+    delta: number;
+    tombstones: number;
+    efSearch: number;
+    coldStartMs: number;
+    rssBaseMiB: number;
+    deltaWriteMs: number;
+    newGenerationLoadMs: number;
+    searchK10: Distribution;
+    searchK50: Distribution;
+    recallAt10: number;
+    truthQueries: number;
+    rssServingMiB: number;
+    peakRssMiB: number;
+  };
 }
 
 export interface BenchResults {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
-import { Depeche, type ArticleInput } from '../app/depeche.ts';
+import { Depeche, LockedError, type ArticleInput } from '../app/depeche.ts';
 import { isArticleFile } from '../app/corpus.ts';
 import type { ReindexReport } from '../app/indexer.ts';
 import type { Answer } from '../core/types.ts';
@@ -24,6 +24,7 @@ const USAGE = `usage:
   npm run timeline -- [--json] "subject"      dated quotes about a subject, oldest first
   npm run ingest -- <files or folders>        validate, copy into the corpus and index
   npm run reindex [-- --full]                 update the index (--full: rebuild everything)
+  npm run reindex -- --delete-expired         also delete the files of articles past RETENTION_DAYS
   npm run stats                               what is indexed
 ${WEB_USAGE}
   --library <server id>                        any command on that Discord server's library
@@ -49,8 +50,9 @@ async function main(argv: string[]): Promise<number> {
       case 'ingest':
         return await ingest(app, rest, progress, ingestSettings);
       case 'reindex': {
-        const { values } = parseArgs({ args: rest, options: { full: { type: 'boolean', default: false } } });
-        const report = await app.reindex({ full: values.full }, progress);
+        const { values } = parseArgs({ args: rest, options: { full: { type: 'boolean', default: false }, 'delete-expired': { type: 'boolean', default: false } } });
+        const report = await app.reindex({ full: values.full, deleteExpired: values['delete-expired'] }, progress);
+        if (report.expired) process.stderr.write(`${report.expired.articles} article(s) older than RETENTION_DAYS left out of the index${report.expired.filesDeleted ? ' (files deleted)' : ''}\n`);
         progress.end();
         printReport(report);
         return report.failed.length > 0 ? 1 : 0;
@@ -99,7 +101,12 @@ async function ask(app: Depeche, args: string[], progress: ReturnType<typeof pro
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const updated = await app.ensureIndex(progress);
+  // A reader never waits for the writer: while another process reindexes, answer from what it last committed.
+  const updated = await app.ensureIndex(progress).catch((error: unknown) => {
+    if (!(error instanceof LockedError) || app.status().generation === null) throw error;
+    process.stderr.write(`${error.message.replace(/; try again.*$/, '')}: answering from the committed index (generation ${app.status().generation})\n`);
+    return null;
+  });
   progress.end();
   if (updated) process.stderr.write(`index updated: ${describeReport(updated)}\n`);
   const print = (answer: Answer) => process.stdout.write(`${values.json ? renderAnswerJson(answer) : renderAnswerText(answer)}\n`);
@@ -124,7 +131,12 @@ async function timeline(app: Depeche, args: string[], progress: ReturnType<typeo
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const updated = await app.ensureIndex(progress);
+  // A reader never waits for the writer: while another process reindexes, answer from what it last committed.
+  const updated = await app.ensureIndex(progress).catch((error: unknown) => {
+    if (!(error instanceof LockedError) || app.status().generation === null) throw error;
+    process.stderr.write(`${error.message.replace(/; try again.*$/, '')}: answering from the committed index (generation ${app.status().generation})\n`);
+    return null;
+  });
   progress.end();
   if (updated) process.stderr.write(`index updated: ${describeReport(updated)}\n`);
   const result = await app.timeline(positionals.join(' '));

@@ -1,4 +1,5 @@
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 
 export class LockedError extends Error {
   constructor(readonly holderPid: number, readonly since: string) {
@@ -13,35 +14,50 @@ interface LockContent {
 }
 
 /**
- * A lock file taken with O_EXCL so two reindex runs, in one process or two, never write at once.
- * A lock left by a process that died (kill -9, crash) is taken over.
+ * The one-writer lock: an exclusive transaction held open on a small SQLite database
+ * (`<path>.db`). SQLite takes it with fcntl locks, which the operating system drops when the
+ * holder dies, however it dies (kill -9, crash, container stop): no pid is ever trusted, so a pid
+ * reused by another process (pid 1 after a container restart) cannot keep a dead lock alive.
+ * `<path>` itself only says who holds the lock, for the refusal message; it decides nothing.
  */
 export class FileLock {
-  private constructor(private readonly path: string, private readonly content: string) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly infoPath: string,
+    private readonly content: string,
+  ) {}
 
   static acquire(path: string): FileLock {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const content = JSON.stringify({ pid: process.pid, since: new Date().toISOString() } satisfies LockContent);
-      try {
-        const fd = openSync(path, 'wx');
-        writeSync(fd, content);
-        closeSync(fd);
-        return new FileLock(path, content);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = readHolder(path);
-        if (holder && isAlive(holder.pid)) throw new LockedError(holder.pid, holder.since);
-        rmSync(path, { force: true }); // stale: its owner is gone
-      }
+    const db = new Database(`${path}.db`);
+    try {
+      db.pragma('busy_timeout = 0'); // refuse at once: the holder may run for minutes
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' && (error as { code?: string }).code !== 'SQLITE_LOCKED') throw error;
+      const holder = readHolder(path);
+      throw new LockedError(holder?.pid ?? 0, holder?.since ?? '?');
     }
-    throw new Error(`could not take the lock ${path}`);
+    const content = JSON.stringify({ pid: process.pid, since: new Date().toISOString() } satisfies LockContent);
+    try {
+      writeFileSync(path, content);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new FileLock(db, path, content);
   }
 
   release(): void {
     try {
-      if (readFileSync(this.path, 'utf8') === this.content) rmSync(this.path, { force: true });
+      if (readFileSync(this.infoPath, 'utf8') === this.content) rmSync(this.infoPath, { force: true });
     } catch {
       // already gone
+    }
+    try {
+      this.db.exec('ROLLBACK');
+    } finally {
+      this.db.close();
     }
   }
 }
@@ -51,15 +67,6 @@ function readHolder(path: string): LockContent | null {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockContent>;
     return typeof parsed.pid === 'number' ? { pid: parsed.pid, since: String(parsed.since ?? '?') } : null;
   } catch {
-    return null; // half-written by a process killed while taking it: stale
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return null; // not written yet by a holder that has just taken the lock
   }
 }

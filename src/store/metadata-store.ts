@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Article, Passage } from '../core/types.ts';
 import { LEXICAL_SCHEMA, lexicalIsSound, rebuildLexical, syncLexical } from './lexical-fts.ts';
+import type { SegmentRef } from './segments.ts';
 
 /**
  * What a generation of the index was built with. A reader that finds another model or other
@@ -20,6 +21,11 @@ export interface Manifest {
   passages: number;
   tombstones: number;
   builtAt: string;
+  /**
+   * The vector segments (store/segments.ts): base first, then deltas. `indexFile`/`indexSha256` name
+   * the base. Absent in a manifest written before segments: its one index file is the base.
+   */
+  segments?: SegmentRef[];
 }
 
 export interface StoredArticle extends Article {
@@ -273,6 +279,11 @@ export class MetadataStore {
     return this.db.prepare('SELECT label, article_id AS articleId, ord, start, end FROM passages ORDER BY article_id, ord').all() as (Passage & { label: number })[];
   }
 
+  /** Label and passage hash of the live passages with labels from `first` (inclusive) to `end` (exclusive): what compaction rebuilds. */
+  passageHashes(first: number, end: number): { label: number; hash: string }[] {
+    return this.db.prepare('SELECT label, hash FROM passages WHERE label >= ? AND label < ? ORDER BY label').all(first, end) as { label: number; hash: string }[];
+  }
+
   passagesOf(articleId: string): StoredPassage[] {
     const rows = this.db
       .prepare('SELECT label, article_id, ord, start, end, hash, terms FROM passages WHERE article_id = ? ORDER BY ord')
@@ -352,6 +363,18 @@ export class MetadataStore {
     if (lexicalIsSound(this.db)) return false;
     rebuildLexical(this.db);
     return true;
+  }
+
+  /**
+   * Points the manifest at other files holding the same vectors (a compaction), unless a reindex
+   * committed another generation meanwhile. Returns whether it was written.
+   */
+  replaceManifest(expectedGeneration: number, manifest: Manifest): boolean {
+    return this.db.transaction(() => {
+      if (this.manifest()?.generation !== expectedGeneration) return false;
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('manifest', JSON.stringify(manifest));
+      return true;
+    })();
   }
 
   articleText(id: string): string {

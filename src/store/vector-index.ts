@@ -68,7 +68,15 @@ export class VectorIndex {
    */
   static load(path: string, expectedSha256: string, dims: number, params: HnswParams, deleted: number): VectorIndex {
     if (!existsSync(path)) throw new CorruptIndexError(path, 'file missing');
-    const { checksum, layout } = scanIndexFile(path, dims);
+    // Deleted between the check and the read (a compaction committed meanwhile): missing too.
+    const missing = (error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CorruptIndexError(path, 'file missing') : error);
+    let scanned: ReturnType<typeof scanIndexFile>;
+    try {
+      scanned = scanIndexFile(path, dims);
+    } catch (error) {
+      throw missing(error);
+    }
+    const { checksum, layout } = scanned;
     if (checksum !== expectedSha256) throw new CorruptIndexError(path, 'checksum mismatch');
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
     try {
@@ -80,7 +88,12 @@ export class VectorIndex {
     loaded.deleted = deleted;
     if (layout && layout.records.size === index.getCurrentCount()) {
       // The open file stays readable after a newer generation deletes it, until this index is collected.
-      const fd = openSync(path, 'r');
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch (error) {
+        throw missing(error);
+      }
       loaded.file = { fd, ...layout, scratch: new Uint8Array(layout.dataOffset + dims * 4) };
       closeFile.register(loaded, fd);
     }
@@ -110,10 +123,11 @@ export class VectorIndex {
     this.deleted++;
   }
 
-  search(vector: Float32Array, k: number): LegHit[] {
+  /** The k nearest stored vectors; with `keep`, only labels it accepts (hnswlib filters while it walks the graph). */
+  search(vector: Float32Array, k: number, keep?: (label: number) => boolean): LegHit[] {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
-    const { distances, neighbors } = this.index.searchKnn(Array.from(vector), n);
+    const { distances, neighbors } = keep ? this.index.searchKnn(Array.from(vector), n, keep) : this.index.searchKnn(Array.from(vector), n);
     return neighbors.map((label, i) => ({ label, score: 1 - distances[i]! }));
   }
 
@@ -165,6 +179,11 @@ export class VectorIndex {
       rmSync(tmp, { force: true });
       throw error;
     }
+  }
+
+  /** Every label stored in the graph, deleted ones included. */
+  labels(): number[] {
+    return this.index.getIdsList();
   }
 
   get hnswParams(): HnswParams {

@@ -10,6 +10,7 @@ import type { Config } from '../../src/config.ts';
 import { storePaths } from '../../src/app/paths.ts';
 import { sha256 } from '../../src/store/files.ts';
 import { MetadataStore, type Manifest } from '../../src/store/metadata-store.ts';
+import { segmentOfLabel, segmentsOf } from '../../src/store/segments.ts';
 
 export interface IndexedArticle {
   id: string;
@@ -29,8 +30,10 @@ export interface IndexState {
   manifest: Manifest;
   articles: IndexedArticle[];
   passages: IndexedPassage[];
-  /** Labels the HNSW file answers with (markDelete'd ones excluded). */
+  /** Labels the HNSW segment files hold with a passage (markDelete'd ones and tombstones excluded). */
   liveLabels: number[];
+  /** Per segment: its file, the labels it holds (markDelete'd excluded), and the vectors marked deleted in it. */
+  segments: { file: string; labels: number[]; markedDeleted: number; index: hnswlib.HierarchicalNSW }[];
 }
 
 /** The articles' stored texts (what quotes are taken from), by id, without touching the index file. */
@@ -55,16 +58,22 @@ export function readIndexState(config: Config): IndexState | null {
     if (!state.manifest) return null;
     const manifest = state.manifest;
     const texts = new Map(state.articles.map((a) => [a.id, a.text]));
-    const index = new hnswlib.HierarchicalNSW('cosine', manifest.dims);
-    index.readIndexSync(join(config.embeddingsDir, manifest.indexFile));
-    const liveLabels = index.getIdsList().filter((label) => {
-      try {
-        index.getPoint(label);
-        return true;
-      } catch {
-        return false; // marked deleted
-      }
+    const known = new Set(state.passages.map((p) => p.label));
+    const segments = segmentsOf(manifest).map((ref) => {
+      const index = new hnswlib.HierarchicalNSW('cosine', manifest.dims);
+      index.readIndexSync(join(config.embeddingsDir, ref.file));
+      const all = index.getIdsList();
+      const labels = all.filter((label) => {
+        try {
+          index.getPoint(label);
+          return true;
+        } catch {
+          return false; // marked deleted
+        }
+      });
+      return { file: ref.file, labels, markedDeleted: all.length - labels.length, index };
     });
+    const liveLabels = segments.flatMap((s) => s.labels).filter((l) => known.has(l));
     return {
       manifest,
       articles: state.articles.map((a) => ({ id: a.id, path: a.path, title: a.title, text: a.text })),
@@ -75,6 +84,7 @@ export function readIndexState(config: Config): IndexState | null {
         text: texts.get(p.articleId)?.slice(p.start, p.end) ?? '',
       })),
       liveLabels: liveLabels.sort((a, b) => a - b),
+      segments,
     };
   } finally {
     store.close();
@@ -93,8 +103,11 @@ export function assertConsistent(config: Config): IndexState {
   if (!state) throw new Error('no committed index');
   const { manifest } = state;
   const problems: string[] = [];
-  const indexPath = join(config.embeddingsDir, manifest.indexFile);
-  if (sha256(readFileSync(indexPath)) !== manifest.indexSha256) problems.push(`${manifest.indexFile}: checksum differs from the manifest`);
+  const refs = segmentsOf(manifest);
+  if (refs[0]!.file !== manifest.indexFile || refs[0]!.sha256 !== manifest.indexSha256) problems.push('the manifest names another base than its first segment');
+  for (const ref of refs) {
+    if (sha256(readFileSync(join(config.embeddingsDir, ref.file))) !== ref.sha256) problems.push(`${ref.file}: checksum differs from the manifest`);
+  }
 
   const store = MetadataStore.open(database);
   let stored;
@@ -106,8 +119,19 @@ export function assertConsistent(config: Config): IndexState {
     store.close();
   }
   const articles = new Map(state.articles.map((a) => [a.id, a]));
-  const index = new hnswlib.HierarchicalNSW('cosine', manifest.dims);
-  index.readIndexSync(indexPath);
+  // Each label sits in exactly the segment its range says, and each segment's tombstones are counted.
+  const live = new Set(stored.map((p) => p.label));
+  const seen = new Set<number>();
+  state.segments.forEach((segment, i) => {
+    let dead = segment.markedDeleted;
+    for (const label of segment.labels) {
+      if (seen.has(label)) problems.push(`label ${label} is in two segments`);
+      seen.add(label);
+      if (segmentOfLabel(refs, label) !== i) problems.push(`label ${label} is in ${segment.file}, outside its label range`);
+      if (!live.has(label)) dead++;
+    }
+    if (dead !== refs[i]!.dead) problems.push(`${segment.file}: manifest counts ${refs[i]!.dead} tombstones, the file holds ${dead}`);
+  });
   for (const p of stored) {
     const article = articles.get(p.articleId);
     if (!article) {
@@ -120,7 +144,7 @@ export function assertConsistent(config: Config): IndexState {
     }
     const vector = cached.get(p.hash);
     if (vector && state.liveLabels.includes(p.label)) {
-      const point = index.getPoint(p.label);
+      const point = state.segments[segmentOfLabel(refs, p.label)]!.index.getPoint(p.label);
       let dot = 0;
       for (let i = 0; i < point.length; i++) dot += point[i]! * vector[i]!;
       if (dot < 0.9999) problems.push(`passage ${p.label}: the index holds another text's vector (cosine ${dot.toFixed(4)})`);
