@@ -82,11 +82,12 @@ describe('ask', () => {
     expect(answer.citations.find((c) => c.articleId === '000_a792ea779ded17df')?.title).toBe(
       'Le fabricant Chinois de smartphones Xiaomi signe un accord avec Microsoft',
     );
-    // [n] in the answer refers to citations[n-1], and each quote appears in the answer.
-    for (const [i, c] of answer.citations.entries()) {
-      expect(answer.answer).toContain(`[${i + 1}]`);
-      expect(answer.answer).toContain(c.quote);
-    }
+    // [n] in the answer refers to citations[n-1]; each quoted sentence is one citation's quote (an
+    // article that states the same claim in its own words is cited beside it with its own quote).
+    for (const i of answer.citations.keys()) expect(answer.answer).toContain(`[${i + 1}]`);
+    const quoted = [...answer.answer.matchAll(/« (.+?) »/g)].map((m) => m[1]);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const q of quoted) expect(answer.citations.map((c) => c.quote)).toContain(q);
     expectVerbatim(answer);
   });
 
