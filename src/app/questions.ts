@@ -3,7 +3,7 @@
  * answer with its ranked passages, passages alone) goes through one retrieval, so what the evaluation
  * scores and what /sources shows is exactly what members are answered from.
  */
-import { answerCandidates, composeAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/answer.ts';
+import { answerCandidates, composeAnswer, rerankByAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/answer.ts';
 import { rankerFor, type Ranker } from '../core/rank/model.ts';
 import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
@@ -118,16 +118,11 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime(), ...(withCandidates ? { candidates: [] } : {}) };
     const answer = this.compose(r);
+    const scored = answerCandidates(r.question, r.terms, r.ranked, r.snapshot, this.options.retrieval, this.rankerOf(r));
     const candidates = withCandidates
-      ? answerCandidates(r.question, r.terms, r.ranked, r.snapshot, this.options.retrieval, this.rankerOf(r)).map((c) => ({
-          articleId: c.article.id,
-          start: c.start,
-          end: c.end,
-          features: Array.from(c.features!),
-          probability: c.evidence,
-        }))
+      ? scored.map((c) => ({ articleId: c.article.id, start: c.start, end: c.end, features: Array.from(c.features!), probability: c.evidence }))
       : undefined;
-    const ranked = r.ranked.slice(0, limit).map((p) => ({
+    const ranked = rerankByAnswer(r.ranked, scored).slice(0, limit).map((p) => ({
       articleId: p.passage.articleId,
       start: p.passage.start,
       end: p.passage.end,
@@ -142,7 +137,10 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind === 'refused') return { found: false, message: r.message, passages: [] };
     if (r.kind === 'not-indexed') return { found: false, message: NOT_INDEXED_SOURCES, passages: [] };
-    const relevant = r.ranked.filter((p) => p.coverage > this.options.retrieval.minRelevance && this.inPeriod(r, p)).slice(0, limit);
+    const scored = answerCandidates(r.question, r.terms, r.ranked, r.snapshot, this.options.retrieval, this.rankerOf(r));
+    const relevant = rerankByAnswer(r.ranked, scored)
+      .filter((p) => p.coverage > this.options.retrieval.minRelevance && this.inPeriod(r, p))
+      .slice(0, limit);
     const passages = relevant.map((p) => {
       const a = r.snapshot.article(p.passage.articleId)!;
       return {

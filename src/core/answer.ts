@@ -24,10 +24,15 @@ const PASSAGES_READ = 10;
  * An answer reads more passages, but at most PASSAGES_PER_ARTICLE of one article, so one long article
  * cannot fill every slot and push out the article that states the figure (issue 12).
  */
-const ANSWER_PASSAGES = 16;
-const PASSAGES_PER_ARTICLE = 4;
-/** Passages below this share of the question's terms (with their neighbours) are not read for an answer. */
-const ANSWER_PASSAGE_FLOOR = 0.3;
+const ANSWER_PASSAGES = 20;
+const PASSAGES_PER_ARTICLE = 6;
+/** Quotes from one article at most, when other articles have sentences past the bar. */
+const QUOTES_PER_ARTICLE = 2;
+/**
+ * Passages below this share of MIN_RELEVANCE (of the question's weighted terms, with their neighbours)
+ * are not read for an answer: the ranker decides among the rest.
+ */
+const ANSWER_PASSAGE_FLOOR = 0.8;
 /** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
 const ANSWER_SENTENCE_FLOOR = 0.2;
 /** Further quotes must be at least this share of the best quote's probability. */
@@ -52,6 +57,8 @@ export interface Candidate {
    * passages can sit at 1 and 0).
    */
   own?: number;
+  /** Coverage of the passage it was read from (with its neighbours): the relevance gate. */
+  passageCoverage?: number;
 }
 
 /** Sentences that state one claim: the best one is quoted, the others corroborate it. */
@@ -80,8 +87,9 @@ export function composeAnswer(
 ): Answer {
   const ranker = options.ranker ?? defaultRanker();
   const scored = answerCandidates(question, queryTerms, ranked, view, options, ranker);
-  // Found when the model's probability that the best sentence answers clears the calibrated threshold.
-  if (scored.length === 0 || scored[0]!.evidence < ranker.threshold) return notFound(question);
+  // Found when the model's probability that a sentence of a relevant passage answers clears the
+  // threshold calibrated on off-topic questions; then the best sentences are quoted, wherever they are.
+  if (!scored.some((c) => (c.passageCoverage ?? 0) > options.minRelevance && c.evidence >= ranker.threshold)) return notFound(question);
   const claims = groupClaims(newsFirst(scored), options.maxQuotes, ranker.threshold);
   if (claims.length === 0) return notFound(question);
 
@@ -169,9 +177,9 @@ export function answerCandidates(
   options: Pick<AnswerOptions, 'minRelevance'>,
   ranker: Ranker,
 ): Candidate[] {
-  const q = questionInput(queryTerms, view.lexical.queryWeights(queryTerms), expectedAnswer(question));
+  const q = questionInput(queryTerms, view.lexical.queryWeights(queryTerms), expectedAnswer(question), (t) => view.lexical.has(t));
   if (q.totalWeight === 0) return [];
-  const floor = Math.min(ANSWER_PASSAGE_FLOOR, options.minRelevance);
+  const floor = ANSWER_PASSAGE_FLOOR * options.minRelevance;
   const read: { hit: ScoredPassage; rank: number }[] = [];
   const perArticle = new Map<string, number>();
   for (const [rank, hit] of ranked.entries()) {
@@ -222,7 +230,7 @@ export function answerCandidates(
         },
         coverage,
       );
-      out.push({ article, start, end, terms: termSet, coverage, evidence: 0, score: 0, features });
+      out.push({ article, start, end, terms: termSet, coverage, evidence: 0, score: 0, features, passageCoverage: hit.coverage });
       passageOf.push(i);
     }
   }
@@ -239,6 +247,22 @@ export function answerCandidates(
     c.own = ranker.probability(ownEvidence(c.features!));
   });
   return out.sort((a, b) => b.evidence - a.evidence || a.start - b.start);
+}
+
+/**
+ * Passages reordered by the ranker: those holding a candidate sentence first, by their best
+ * sentence's probability of answering (ties keep the retrieval order), then the others as ranked.
+ */
+export function rerankByAnswer(ranked: readonly ScoredPassage[], candidates: readonly Candidate[]): ScoredPassage[] {
+  const best = ranked.map((p) => {
+    let top = -1;
+    for (const c of candidates) {
+      if (c.article.id === p.passage.articleId && c.start >= p.passage.start && c.end <= p.passage.end) top = Math.max(top, c.evidence);
+    }
+    return top;
+  });
+  const order = ranked.map((_, i) => i).sort((a, b) => best[b]! - best[a]! || a - b);
+  return order.map((i) => ranked[i]!);
 }
 
 /** The features with the passage-level ones (scores, rank) set as for the best passage. */
@@ -341,8 +365,10 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
       if (!cited) same.corroborating.push(c);
       continue;
     }
-    // Sentences much less likely to answer than the best one add noise, not information.
-    if (groups.length < maxQuotes && c.evidence >= bar) groups.push({ primary: c, corroborating: [] });
+    // Sentences much less likely to answer than the best one add noise, not information; and one
+    // article does not take every slot while another has a sentence past the bar.
+    const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
+    if (groups.length < maxQuotes && c.evidence >= bar && fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
   }
   return groups;
 }

@@ -250,6 +250,13 @@ export class Bm25Index {
     return idfOf(f.n, id === undefined ? 0 : f.offsets[id + 1]! - f.offsets[id]!);
   }
 
+  /** Whether any passage holds the term. */
+  has(term: string): boolean {
+    const f = this.build().passages;
+    const id = this.ids.get(term);
+    return id !== undefined && f.offsets[id + 1]! > f.offsets[id]!;
+  }
+
   /** How much each distinct query term counts toward coverage (see UNKNOWN_TERM_FACTOR). */
   queryWeights(queryTerms: readonly string[]): Map<string, number> {
     const f = this.build().passages;

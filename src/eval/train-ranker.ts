@@ -5,8 +5,9 @@
  * - positives and negatives: every candidate sentence of PIAF dev questions (articles a000–a239),
  *   positive when it is from the gold article and holds a gold answer text;
  * - negatives: every candidate of OrangeSum valid abstracts asked of the PIAF index (off-topic).
- * Cross-validated 5-fold by article on dev. The refusal threshold is the lowest probability at which
- * off-topic questions are answered at most 1 % of the time: OrangeSum valid abstracts on PIAF, and the
+ * Cross-validated 5-fold by article on dev. A question is answered when a sentence of a passage past
+ * the relevance gate (MIN_RELEVANCE) reaches the threshold: the lowest probability at which
+ * off-topic questions (pooled) are answered at most 1 % of the time: OrangeSum valid abstracts on PIAF, and the
  * seed set's off-topic questions plus tests/fixtures/offtopic-questions.json on the seed corpus.
  * The weights are stored under the embedding model's id (with the dense feature) and under
  * "lexical" (without it: any other model, or a question asked without a vector). Deterministic:
@@ -29,6 +30,7 @@ const ITERATIONS = 25;
 /** Highest share of off-topic questions that may get an answer. */
 const OFF_TOPIC_BUDGET = 0.01;
 const FALLBACK = 'lexical';
+const PASSAGE_COVERAGE = FEATURES.indexOf('passageCoverage');
 
 interface Question {
   group: string;
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
 
   const piaf = await prepareIndex({ ...common, dataset: join(datasets, 'piaf') });
   const model = piaf.model;
+  const minRelevance = piaf.configWith().retrieval.minRelevance;
   const gold = piafGold(piaf.data!, piaf.texts);
   const questions: Question[] = [];
   let app = await Depeche.open(piaf.configWith());
@@ -122,7 +125,8 @@ async function main(): Promise<void> {
   ] as const) {
     const cv = crossValidate(questions, skip);
     const fit = train(questions, skip);
-    const best = (rows: Float64Array[]) => Math.max(0, ...rows.map((r) => probability(fit, r)));
+    // What composeAnswer decides "found" from: the best sentence of a passage past the relevance gate.
+    const best = (rows: Float64Array[]) => Math.max(0, ...rows.filter((r) => r[PASSAGE_COVERAGE]! > minRelevance).map((r) => probability(fit, r)));
     const onTopic = questions.filter((q) => q.onTopic).map((q) => best(q.rows));
     const orangeOff = questions.filter((q) => !q.onTopic).map((q) => best(q.rows));
     const seedOffP = seedOff.map(best);
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
     report.push(`threshold ${threshold}`);
     report.push('| threshold | PIAF dev found | OrangeSum valid → PIAF answered | seed + written off-topic answered |');
     report.push('|---|---|---|---|');
-    for (const t of [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, threshold].sort((a, b) => a - b)) {
+    for (const t of [0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, threshold].sort((a, b) => a - b)) {
       report.push(`| ${t} | ${share(onTopic, t)} | ${share(orangeOff, t)} | ${share(seedOffP, t)} |`);
     }
   }
@@ -193,11 +197,16 @@ function crossValidate(questions: readonly Question[], skip: readonly number[]):
   return { top1: top1 / Math.max(n, 1), top3: top3 / Math.max(n, 1) };
 }
 
-/** The lowest threshold (0.01 steps) at which each off-topic set is answered at most OFF_TOPIC_BUDGET of the time. */
+/**
+ * The lowest threshold (0.01 steps) at which the off-topic questions, all sets pooled, are answered at
+ * most OFF_TOPIC_BUDGET of the time (each set's own rate is printed with the curve: with 52 seed and
+ * written questions, one answered is already 1.9 %).
+ */
 function chooseThreshold(...sets: number[][]): number {
+  const pooled = sets.flat();
   for (let t = 1; t <= 99; t++) {
     const threshold = t / 100;
-    if (sets.every((s) => s.filter((p) => p >= threshold).length <= OFF_TOPIC_BUDGET * s.length)) return threshold;
+    if (pooled.filter((p) => p >= threshold).length <= OFF_TOPIC_BUDGET * pooled.length) return threshold;
   }
   return 0.99;
 }

@@ -24,6 +24,8 @@ export const FEATURES = [
   'length', // sentence length in words, capped at 60, over 60
   'coverageGap', // the sentence's coverage minus the best candidate's (≤ 0)
   'neighbourGap', // the sentence's coverage minus its passage's best sentence's (≤ 0)
+  'matchedShare', // share of the question's distinct terms the sentence holds, unweighted
+  'unknownShare', // share of the question's distinct terms no passage of the corpus holds (off-topic sign)
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
@@ -54,16 +56,25 @@ export interface QuestionInput {
   ordered: readonly string[];
   rarest: string | null;
   expects: AnswerType | null;
+  /** Share of the question's distinct terms the corpus has never seen. */
+  unknownShare: number;
 }
 
-export function questionInput(queryTerms: readonly string[], weights: ReadonlyMap<string, number>, expects: AnswerType | null): QuestionInput {
+export function questionInput(
+  queryTerms: readonly string[],
+  weights: ReadonlyMap<string, number>,
+  expects: AnswerType | null,
+  known: (term: string) => boolean = () => true,
+): QuestionInput {
   let total = 0;
   let rarest: string | null = null;
   for (const [term, w] of weights) {
     total += w;
     if (rarest === null || w > weights.get(rarest)!) rarest = term;
   }
-  return { weights, totalWeight: total, ordered: queryTerms, rarest, expects };
+  let unknown = 0;
+  for (const term of weights.keys()) if (!known(term)) unknown++;
+  return { weights, totalWeight: total, ordered: queryTerms, rarest, expects, unknownShare: weights.size > 0 ? unknown / weights.size : 0 };
 }
 
 /** Coverage of a set of terms: share of the question's weight they hold. */
@@ -97,6 +108,8 @@ export function sentenceFeatures(q: QuestionInput, s: SentenceInput, coverage: n
   f[13] = s.articleShare;
   f[14] = q.rarest !== null && s.termSet.has(q.rarest) ? 1 : 0;
   f[15] = Math.min(words, 60) / 60;
+  f[18] = q.weights.size > 0 ? matchedDistinct / q.weights.size : 0;
+  f[19] = q.unknownShare;
   return f;
 }
 
