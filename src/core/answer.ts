@@ -36,7 +36,7 @@ const ANSWER_PASSAGE_FLOOR = 0.8;
 /** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
 const ANSWER_SENTENCE_FLOOR = 0.2;
 /** Further quotes must be at least this share of the best quote's probability. */
-const FOLLOWING_QUOTE_SHARE = 0.5;
+const FOLLOWING_QUOTE_SHARE = 0.1;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
 const MIN_QUOTE_WORDS = 5;
 
@@ -358,6 +358,7 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
   let best = 0;
   for (const c of candidates) best = Math.max(best, c.evidence);
   const bar = Math.max(threshold, FOLLOWING_QUOTE_SHARE * best);
+  const held: Candidate[] = [];
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));
     if (same) {
@@ -368,8 +369,17 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
     // Sentences much less likely to answer than the best one add noise, not information; and one
     // article does not take every slot while another has a sentence past the bar.
     const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
-    if (groups.length < maxQuotes && c.evidence >= bar && fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
+    if (groups.length < maxQuotes && c.evidence >= bar) {
+      if (fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
+      else held.push(c);
+    }
   }
+  // Slots no other article took go back to the article's next sentences, in rank order.
+  for (const c of held) {
+    if (groups.length >= maxQuotes) break;
+    if (!groups.some((g) => sameClaim(g.primary, c))) groups.push({ primary: c, corroborating: [] });
+  }
+  groups.sort((a, b) => candidates.indexOf(a.primary) - candidates.indexOf(b.primary));
   return groups;
 }
 
