@@ -32,9 +32,9 @@ const QUOTES_PER_ARTICLE = 2;
  * Passages below this share of MIN_RELEVANCE (of the question's weighted terms, with their neighbours)
  * are not read for an answer: the ranker decides among the rest.
  */
-const ANSWER_PASSAGE_FLOOR = 0.8;
+const ANSWER_PASSAGE_FLOOR = 1;
 /** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
-const ANSWER_SENTENCE_FLOOR = 0.2;
+const ANSWER_SENTENCE_FLOOR = 0.25;
 /** Further quotes must be at least this share of the best quote's probability. */
 const FOLLOWING_QUOTE_SHARE = 0.1;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
@@ -346,7 +346,15 @@ export { expectedAnswer };
  * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
 function newsFirst(candidates: Candidate[]): Candidate[] {
-  const dated = candidates.map((c) => ({ c, articleId: c.article.id, published: c.article.published, score: c.own ?? c.evidence }));
+  // The band is read from the sentence's own evidence — its coverage, and the kind of answer asked for
+  // (RECENCY_TIE was tuned on that) — while the order outside the band is the ranker's.
+  const typed = FEATURES.indexOf('typed');
+  const dated = candidates.map((c) => ({
+    c,
+    articleId: c.article.id,
+    published: c.article.published,
+    score: c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
+  }));
   return latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
 }
 
