@@ -184,11 +184,12 @@ describe('composeAnswer: the structure front ends render', () => {
 describe('expectedAnswer', () => {
   it.each([
     ['Combien de brevets ?', 'number'],
-    ['Quel est le montant de l’investissement ?', 'number'],
+    ['Quel est le montant de l’investissement ?', 'money'],
     ['How many patents did Xiaomi buy?', 'number'],
     ['Quand la boutique ouvrira-t-elle ?', 'date'],
     ['En quelle année Meizu a-t-il été fondé ?', 'date'],
-    ['Qui a révélé le mail ?', null],
+    ['Qui a révélé le mail ?', 'person'],
+    ['Xiaomi ou Huawei ?', null],
   ])('%s → %s', (question, expected) => {
     expect(expectedAnswer(question)).toBe(expected);
   });

@@ -11,11 +11,11 @@ import { indexIsStale, indexStatus, type Status } from './index-state.ts';
 import type { ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
 import { storePaths } from './paths.ts';
 import { Library, type AddResult, type ArticleInput } from './library.ts';
-import { Questions, type AnswerView, type AskTimings, type FoundPassage, type RankedPassage } from './questions.ts';
+import { Questions, type AnswerView, type AskTimings, type FoundPassage, type RankedCandidate, type RankedPassage } from './questions.ts';
 import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
 
 export type { AddedArticle, AddResult, ArticleInput } from './library.ts';
-export type { AnswerView, AskTimings, FoundPassage, RankedPassage } from './questions.ts';
+export type { AnswerView, AskTimings, FoundPassage, RankedCandidate, RankedPassage } from './questions.ts';
 export type { Status } from './index-state.ts';
 export type { Timeline, TimelineEntry } from '../core/news.ts';
 
@@ -114,8 +114,8 @@ export class Depeche {
    * Answers a question and also returns the ranked passages the answer was composed from (the
    * evaluation harness scores both from one retrieval, exactly as `ask` runs it).
    */
-  askRanked(rawQuestion: string, limit = 10): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings }> {
-    return this.questions.askRanked(rawQuestion, limit);
+  askRanked(rawQuestion: string, limit = 10, withCandidates = false): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings; candidates?: RankedCandidate[] }> {
+    return this.questions.askRanked(rawQuestion, limit, withCandidates);
   }
 
   /** The passages that best match a question, without composing an answer (Discord's /sources). */

@@ -3,10 +3,11 @@
  * answer with its ranked passages, passages alone) goes through one retrieval, so what the evaluation
  * scores and what /sources shows is exactly what members are answered from.
  */
-import { composeAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/answer.ts';
+import { answerCandidates, composeAnswer, rerankByAnswer, NOT_FOUND_ANSWER, notFound, withNote } from '../core/answer.ts';
+import { rankerFor, type Ranker } from '../core/rank/model.ts';
 import { composeLatestNews, composeTimeline, type Timeline } from '../core/news.ts';
 import { checkQuestion } from '../core/question.ts';
-import { retrieve } from '../core/retrieve.ts';
+import { holdsTerm, retrieve } from '../core/retrieve.ts';
 import { analyzeQuestion } from '../core/text/analyze.ts';
 import type { DateWindow } from '../core/time/calendar.ts';
 import { describePeriod } from '../core/time/format-date.ts';
@@ -44,6 +45,15 @@ export interface FoundPassage {
   published: string | null;
   text: string;
   score: number;
+}
+
+/** A candidate sentence with the ranker's features (what `npm run train-ranker` learns from). */
+export interface RankedCandidate {
+  articleId: string;
+  start: number;
+  end: number;
+  features: number[];
+  probability: number;
 }
 
 /** A ranked passage as the evaluation harness sees it: where it sits in its article's stored text. */
@@ -113,18 +123,26 @@ export class Questions {
   }
 
   /** The answer and the first `limit` ranked passages it was composed from. */
-  async askRanked(rawQuestion: string, limit: number): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings }> {
+  async askRanked(
+    rawQuestion: string,
+    limit: number,
+    withCandidates = false,
+  ): Promise<{ answer: Answer; ranked: RankedPassage[]; timings: AskTimings; candidates?: RankedCandidate[] }> {
     const r = await this.retrieveFor(rawQuestion);
-    if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime() };
+    if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), ranked: [], timings: noTime(), ...(withCandidates ? { candidates: [] } : {}) };
     const answer = this.compose(r);
-    const ranked = r.ranked.slice(0, limit).map((p) => ({
+    const scored = answerCandidates(r.question, r.terms, r.ranked, r.snapshot, this.options.retrieval, this.rankerOf(r));
+    const candidates = withCandidates
+      ? scored.map((c) => ({ articleId: c.article.id, start: c.start, end: c.end, features: Array.from(c.features!), probability: c.evidence }))
+      : undefined;
+    const ranked = rerankByAnswer(r.ranked, scored).slice(0, limit).map((p) => ({
       articleId: p.passage.articleId,
       start: p.passage.start,
       end: p.passage.end,
       score: p.score,
       coverage: p.coverage,
     }));
-    return { answer, ranked, timings: r.timings };
+    return { answer, ranked, timings: r.timings, ...(candidates ? { candidates } : {}) };
   }
 
   /** The passages that best match a question, without composing an answer (Discord's /sources). */
@@ -132,7 +150,10 @@ export class Questions {
     const r = await this.retrieveFor(rawQuestion);
     if (r.kind === 'refused') return { found: false, message: r.message, passages: [] };
     if (r.kind === 'not-indexed') return { found: false, message: NOT_INDEXED_SOURCES, passages: [] };
-    const relevant = r.ranked.filter((p) => p.coverage > this.options.retrieval.minRelevance && this.inPeriod(r, p)).slice(0, limit);
+    const scored = answerCandidates(r.question, r.terms, r.ranked, r.snapshot, this.options.retrieval, this.rankerOf(r));
+    const relevant = rerankByAnswer(r.ranked, scored)
+      .filter((p) => p.coverage > this.options.retrieval.minRelevance && this.inPeriod(r, p))
+      .slice(0, limit);
     const passages = relevant.map((p) => {
       const a = r.snapshot.article(p.passage.articleId)!;
       return {
@@ -186,7 +207,7 @@ export class Questions {
     const unmatched = time.window !== null && period === null && snapshot.hasDatedArticles ? time.window : null;
     const intent = time.intent === 'whats-new' || period !== null ? time.intent : 'none';
     const searched = intent === 'none' ? question : time.content;
-    const terms = analyzeQuestion(searched, indexedIn(snapshot));
+    const terms = analyzeQuestion(searched, holdsTerm(snapshot.lexical));
     // "Quoi de neuf" looks past the best few passages: every article on the subject is a candidate.
     const wide = intent === 'whats-new' ? SUBJECT_CANDIDATES : minCandidates;
     let vector: Float32Array | null = null;
@@ -207,7 +228,8 @@ export class Questions {
 
   private compose(r: Extract<Retrieval, { kind: 'ranked' }>): Answer {
     const t = performance.now();
-    const { minRelevance, maxQuotes } = this.options.retrieval;
+    const { minRelevance } = this.options.retrieval;
+    const options = { minRelevance, maxQuotes: this.options.retrieval.maxQuotes, ranker: this.rankerOf(r) };
     let answer: Answer;
     if (r.intent === 'whats-new') {
       answer = composeLatestNews(r.question, r.terms, r.ranked, r.snapshot, {
@@ -219,23 +241,28 @@ export class Questions {
     } else if (r.period !== null) {
       // A named period restricts the answer to articles published in it, and says so when none answers.
       const inPeriod = r.ranked.filter((p) => this.inPeriod(r, p));
-      answer = composeAnswer(r.question, r.terms, inPeriod, r.snapshot, { minRelevance, maxQuotes });
+      answer = composeAnswer(r.question, r.terms, inPeriod, r.snapshot, options);
       if (!answer.found) answer = notFound(r.question, `Je n’ai trouvé aucun article publié ${describePeriod(r.period)} qui réponde à cette question.`);
     } else {
-      answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, { minRelevance, maxQuotes });
+      answer = composeAnswer(r.question, r.terms, r.ranked, r.snapshot, options);
       if (r.unmatched !== null) {
         // Nothing was published then: the time words, searched as content, may be what keeps the
         // articles that do answer below the bar — look again without them.
         if (!answer.found) {
-          const terms = analyzeQuestion(r.content, indexedIn(r.snapshot));
+          const terms = analyzeQuestion(r.content, holdsTerm(r.snapshot.lexical));
           const ranked = retrieve(r.snapshot, terms, r.vector, { denseWeight: this.options.retrieval.denseWeight, candidates: this.options.retrieval.candidates });
-          answer = composeAnswer(r.question, terms, ranked, r.snapshot, { minRelevance, maxQuotes });
+          answer = composeAnswer(r.question, terms, ranked, r.snapshot, options);
         }
         if (answer.found) answer = withNote(answer, `Aucun article du corpus n’a été publié ${describePeriod(r.unmatched)} ; voici les plus proches, avec leur date.`);
       }
     }
     r.timings.composeMs = performance.now() - t;
     return answer;
+  }
+
+  /** The ranker trained for the query model when the question was embedded with it; else the lexical fallback. */
+  private rankerOf(r: Extract<Retrieval, { kind: 'ranked' }>): Ranker {
+    return rankerFor(this.options.modelId, r.vector !== null);
   }
 
   private inPeriod(r: Extract<Retrieval, { kind: 'ranked' }>, p: ScoredPassage): boolean {
@@ -264,8 +291,3 @@ function noTime(): AskTimings {
   return { embedMs: 0, searchMs: 0, composeMs: 0 };
 }
 
-/** Whether the snapshot's lexical index holds a term (an unknown term has the largest idf). */
-function indexedIn(snapshot: AnswerView): (term: string) => boolean {
-  const unknown = snapshot.lexical.idf('');
-  return (term) => snapshot.lexical.idf(term) < unknown;
-}

@@ -2,19 +2,41 @@ import { analyze } from './text/analyze.ts';
 import { formatPublished } from './time/format-date.ts';
 import { latestFirst } from './time/recency.ts';
 import { isHeading, sentencesAround, splitSentences } from './text/sentences.ts';
-import type { CorpusView } from './retrieve.ts';
+import { holdsTerm, type CorpusView } from './retrieve.ts';
+import { ANSWER_PATTERNS, expectedAnswer, type AnswerType } from './rank/answer-type.ts';
+import { coverageOf, FEATURES, questionInput, sentenceFeatures, setGaps } from './rank/features.ts';
+import { defaultRanker, type Ranker } from './rank/model.ts';
 import type { Answer, Article, Citation, QuoteGroup, ScoredPassage } from './types.ts';
 
 export interface AnswerOptions {
   /** Minimum share of the question's weighted terms a passage (and a quoted sentence) must hold. */
   minRelevance: number;
   maxQuotes: number;
+  /** The learned ranker (its model's weights); the model-free fallback when absent. */
+  ranker?: Ranker;
 }
 
 export const NOT_FOUND_ANSWER = 'Je n’ai trouvé dans le corpus aucun article qui réponde à cette question.';
 
 /** Passages read for quotable sentences: the best few are enough and keep answers fast. */
 const PASSAGES_READ = 10;
+/**
+ * An answer reads more passages, but at most PASSAGES_PER_ARTICLE of one article, so one long article
+ * cannot fill every slot and push out the article that states the figure (issue 12).
+ */
+const ANSWER_PASSAGES = 20;
+const PASSAGES_PER_ARTICLE = 6;
+/** Quotes from one article at most, when other articles have sentences past the bar. */
+const QUOTES_PER_ARTICLE = 2;
+/**
+ * Passages below this share of MIN_RELEVANCE (of the question's weighted terms, with their neighbours)
+ * are not read for an answer: the ranker decides among the rest.
+ */
+const ANSWER_PASSAGE_FLOOR = 1;
+/** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
+const ANSWER_SENTENCE_FLOOR = 0.25;
+/** Further quotes must be at least this share of the best quote's probability. */
+const FOLLOWING_QUOTE_SHARE = 0.1;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
 const MIN_QUOTE_WORDS = 5;
 
@@ -24,9 +46,19 @@ export interface Candidate {
   end: number;
   terms: Set<string>;
   coverage: number;
-  /** What the sentence itself shows: coverage, plus a bonus when it holds the kind of answer asked for. */
+  /** What the sentence itself shows: the ranker's probability that it answers (coverage for a timeline). */
   evidence: number;
   score: number;
+  /** The ranker's features of this sentence (for training and inspection). */
+  features?: Float64Array;
+  /**
+   * The probability from the sentence's own evidence, its passage's scores set equal for all: what
+   * "answers about as well" compares (passage scores are min-max normalised, so two nearly equal
+   * passages can sit at 1 and 0).
+   */
+  own?: number;
+  /** Coverage of the passage it was read from (with its neighbours): the relevance gate. */
+  passageCoverage?: number;
 }
 
 /** Sentences that state one claim: the best one is quoted, the others corroborate it. */
@@ -53,9 +85,12 @@ export function composeAnswer(
   view: CorpusView & Partial<CopiesView>,
   options: AnswerOptions,
 ): Answer {
-  const weights = view.lexical.queryWeights(queryTerms);
-  const candidates = newsFirst(quotableSentences(ranked, weights, view, options.minRelevance, expectedAnswer(question)));
-  const claims = groupClaims(candidates, options.maxQuotes);
+  const ranker = options.ranker ?? defaultRanker();
+  const scored = answerCandidates(question, queryTerms, ranked, view, options, ranker);
+  // Found when the model's probability that a sentence of a relevant passage answers clears the
+  // threshold calibrated on off-topic questions; then the best sentences are quoted, wherever they are.
+  if (!scored.some((c) => (c.passageCoverage ?? 0) > options.minRelevance && c.evidence >= ranker.threshold)) return notFound(question);
+  const claims = groupClaims(newsFirst(scored), options.maxQuotes, ranker.threshold);
   if (claims.length === 0) return notFound(question);
 
   const citations: Citation[] = [];
@@ -129,12 +164,134 @@ export function describeSource(c: Pick<Citation, 'title' | 'source' | 'published
   return [c.title, c.source, c.published, c.url].filter((part): part is string => !!part).join(' — ');
 }
 
+/**
+ * The candidate sentences of an answer, each with the ranker's features and its probability of
+ * answering (`evidence`), most probable first. Passages are read best first, at most
+ * PASSAGES_PER_ARTICLE of one article, so the figure another article states is still read.
+ */
+export function answerCandidates(
+  question: string,
+  queryTerms: readonly string[],
+  ranked: readonly ScoredPassage[],
+  view: CorpusView,
+  options: Pick<AnswerOptions, 'minRelevance'>,
+  ranker: Ranker,
+): Candidate[] {
+  const q = questionInput(queryTerms, view.lexical.queryWeights(queryTerms), expectedAnswer(question), holdsTerm(view.lexical));
+  if (q.totalWeight === 0) return [];
+  const floor = ANSWER_PASSAGE_FLOOR * options.minRelevance;
+  const read: { hit: ScoredPassage; rank: number }[] = [];
+  const perArticle = new Map<string, number>();
+  for (const [rank, hit] of ranked.entries()) {
+    if (read.length >= ANSWER_PASSAGES) break;
+    if (hit.coverage <= floor) continue;
+    const n = perArticle.get(hit.passage.articleId) ?? 0;
+    if (n >= PASSAGES_PER_ARTICLE) continue;
+    perArticle.set(hit.passage.articleId, n + 1);
+    read.push({ hit, rank });
+  }
+  const lexical = span(read.map((r) => r.hit.lexical));
+  const dense = span(read.map((r) => r.hit.dense));
+  const titles = new Map<string, number>();
+  const seen = new Set<string>();
+  const out: Candidate[] = [];
+  const passageOf: number[] = [];
+  for (const [i, { hit, rank }] of read.entries()) {
+    const article = view.article(hit.passage.articleId);
+    if (!article) continue;
+    let title = titles.get(article.id);
+    if (title === undefined) titles.set(article.id, (title = article.title ? coverageOf(q, new Set(analyze(article.title))) : 0));
+    const slice = article.text.slice(hit.passage.start, hit.passage.end);
+    for (const sentence of splitSentences(slice)) {
+      const start = hit.passage.start + sentence.start;
+      const end = hit.passage.start + sentence.end;
+      const key = `${article.id}:${start}`;
+      if (seen.has(key)) continue; // passages overlap: a sentence is considered once
+      seen.add(key);
+      const text = article.text.slice(start, end);
+      if (text.split(/\s+/).length < MIN_QUOTE_WORDS) continue;
+      const terms = analyze(text);
+      const termSet = new Set(terms);
+      const coverage = coverageOf(q, termSet);
+      if (coverage < ANSWER_SENTENCE_FLOOR) continue;
+      const features = sentenceFeatures(
+        q,
+        {
+          text,
+          terms,
+          termSet,
+          position: article.text.length > 0 ? start / article.text.length : 0,
+          passageCoverage: hit.coverage,
+          lexical: lexical.norm(hit.lexical),
+          dense: dense.norm(hit.dense),
+          passageRank: rank,
+          titleCoverage: title,
+          articleShare: perArticle.get(article.id)! / read.length,
+        },
+        coverage,
+      );
+      out.push({ article, start, end, terms: termSet, coverage, evidence: 0, score: 0, features, passageCoverage: hit.coverage });
+      passageOf.push(i);
+    }
+  }
+  let best = 0;
+  const passageBest = new Map<number, number>();
+  out.forEach((c, i) => {
+    best = Math.max(best, c.coverage);
+    passageBest.set(passageOf[i]!, Math.max(passageBest.get(passageOf[i]!) ?? 0, c.coverage));
+  });
+  out.forEach((c, i) => {
+    setGaps(c.features!, best, passageBest.get(passageOf[i]!)!);
+    c.evidence = ranker.probability(c.features!);
+    c.score = c.evidence;
+    c.own = ranker.probability(ownEvidence(c.features!));
+  });
+  return out.sort((a, b) => b.evidence - a.evidence || a.start - b.start);
+}
+
+/**
+ * Passages reordered by the ranker: those holding a candidate sentence first, by their best
+ * sentence's probability of answering (ties keep the retrieval order), then the others as ranked.
+ */
+export function rerankByAnswer(ranked: readonly ScoredPassage[], candidates: readonly Candidate[]): ScoredPassage[] {
+  const best = ranked.map((p) => {
+    let top = -1;
+    for (const c of candidates) {
+      if (c.article.id === p.passage.articleId && c.start >= p.passage.start && c.end <= p.passage.end) top = Math.max(top, c.evidence);
+    }
+    return top;
+  });
+  const order = ranked.map((_, i) => i).sort((a, b) => best[b]! - best[a]! || a - b);
+  return order.map((i) => ranked[i]!);
+}
+
+/** The features with the passage-level ones (scores, rank) set as for the best passage. */
+function ownEvidence(f: Float64Array): Float64Array {
+  const own = Float64Array.from(f);
+  for (const name of PASSAGE_FEATURES) own[FEATURES.indexOf(name)] = 1;
+  return own;
+}
+
+const PASSAGE_FEATURES = ['lexical', 'dense', 'passageRank'] as const;
+
+/** Min-max normalisation over the passages read (a single value maps to 1, as fusion does). */
+function span(values: number[]): { norm: (v: number) => number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const width = max - min;
+  return { norm: (v) => (width > 0 ? (v - min) / width : values.length > 0 ? 1 : 0) };
+}
+
 function quotableSentences(
   ranked: readonly ScoredPassage[],
   weights: Map<string, number>,
   view: CorpusView,
   minRelevance: number,
-  expects: AnswerType,
+  expects: AnswerType | null,
   passagesRead = PASSAGES_READ,
 ): Candidate[] {
   let total = 0;
@@ -173,31 +330,9 @@ function matchedCount(weights: Map<string, number>, terms: Set<string>): number 
   return n;
 }
 
-type AnswerType = 'number' | 'date' | null;
-
 const TYPE_BONUS = 0.2;
-const MONTHS =
-  'janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre|' +
-  'january|february|march|april|june|july|august|september|october|november|december';
-const ANSWER_PATTERNS: Record<'number' | 'date', RegExp> = {
-  number: /\d/,
-  date: new RegExp(`\\b(1[89]\\d\\d|20\\d\\d|${MONTHS}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd)`, 'i'),
-};
 
-/** What kind of answer a question asks for, read from its question words (French and English). */
-export function expectedAnswer(question: string): AnswerType {
-  const q = question.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  if (/\b(quand|depuis quand|a partir de quand|quelle annee|en quelle annee|quelle date|a quelle date|quel mois|quel jour|when|what year|what date)\b/.test(q)) {
-    return 'date';
-  }
-  if (
-    /\b(combien|how many|how much|what percentage)\b/.test(q) ||
-    /\bquel(le)?s? (est |etait |sera )?(le |la |l'|les )?(nombre|montant|somme|prix|part|pourcentage|taux|marge|chiffre|place|rang|age|cout|valeur)/.test(q)
-  ) {
-    return 'number';
-  }
-  return null;
-}
+export { expectedAnswer };
 
 /**
  * News changes: among sentences that answer about as well as the best one — by their own evidence
@@ -208,17 +343,27 @@ export function expectedAnswer(question: string): AnswerType {
  * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
 function newsFirst(candidates: Candidate[]): Candidate[] {
-  const dated = candidates.map((c) => ({ c, articleId: c.article.id, published: c.article.published, score: c.evidence }));
+  // The band is read from the sentence's own evidence — its coverage, and the kind of answer asked for
+  // (RECENCY_TIE was tuned on that) — while the order outside the band is the ranker's.
+  const typed = FEATURES.indexOf('typed');
+  const dated = candidates.map((c) => ({
+    c,
+    articleId: c.article.id,
+    published: c.article.published,
+    score: c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
+  }));
   return latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
 }
 
 /** Relative evidence margin within which two sentences count as answering equally well (tuned on tests/fixtures/dated-questions.json). */
 export const RECENCY_TIE = 0.15;
 
-function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
+function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number): Claim[] {
   const groups: Claim[] = [];
   let best = 0;
-  for (const c of candidates) best = Math.max(best, c.coverage);
+  for (const c of candidates) best = Math.max(best, c.evidence);
+  const bar = Math.max(threshold, FOLLOWING_QUOTE_SHARE * best);
+  const held: Candidate[] = [];
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));
     if (same) {
@@ -226,9 +371,20 @@ function groupClaims(candidates: Candidate[], maxQuotes: number): Claim[] {
       if (!cited) same.corroborating.push(c);
       continue;
     }
-    // Weaker sentences than half the best one add noise, not information.
-    if (groups.length < maxQuotes && c.coverage >= best / 2) groups.push({ primary: c, corroborating: [] });
+    // Sentences much less likely to answer than the best one add noise, not information; and one
+    // article does not take every slot while another has a sentence past the bar.
+    const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
+    if (groups.length < maxQuotes && c.evidence >= bar) {
+      if (fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
+      else held.push(c);
+    }
   }
+  // Slots no other article took go back to the article's next sentences, in rank order.
+  for (const c of held) {
+    if (groups.length >= maxQuotes) break;
+    if (!groups.some((g) => sameClaim(g.primary, c))) groups.push({ primary: c, corroborating: [] });
+  }
+  groups.sort((a, b) => candidates.indexOf(a.primary) - candidates.indexOf(b.primary));
   return groups;
 }
 

@@ -18,6 +18,12 @@ export interface LexicalSearch {
   idf(term: string): number;
 }
 
+/** Whether the index holds a term at all (a term it never saw has the largest idf). */
+export function holdsTerm(lexical: LexicalSearch): (term: string) => boolean {
+  const unseen = lexical.idf('');
+  return (term) => lexical.idf(term) < unseen;
+}
+
 /** What retrieval and answering read: one consistent generation of the index. */
 export interface CorpusView {
   article(id: string): Article | undefined;

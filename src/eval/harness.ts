@@ -75,8 +75,21 @@ export interface EvalRun {
 
 const CUTS = [1, 5, 10];
 
-/** Builds (or reuses) the dataset's index, then scores each mode. */
-export async function runEval(options: EvalOptions): Promise<EvalRun> {
+/** A dataset's index, built or reused, and how to open the application on it. */
+export interface PreparedIndex {
+  name: string;
+  data: EvalDataset | null;
+  configWith: (extra?: Record<string, string>) => Config;
+  status: { articles: number; passages: number };
+  buildMs: number;
+  embedded: number;
+  model: string;
+  /** Stored (cleaned) text of every article, by id. */
+  texts: Map<string, string>;
+}
+
+/** Writes the dataset's articles into a corpus folder under the workdir and builds (or reuses) its index. */
+export async function prepareIndex(options: Pick<EvalOptions, 'dataset' | 'articles' | 'workdir' | 'env' | 'repoRoot' | 'onProgress'>): Promise<PreparedIndex> {
   const log = options.onProgress ?? (() => {});
   const seed = options.dataset === 'seed' || options.dataset === 'fresh';
   const full = seed ? null : loadDataset(options.dataset);
@@ -103,8 +116,14 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const status = builder.status();
   await builder.close();
   log(`index: ${status.articles} articles, ${status.passages} passages (${report ? `built in ${(buildMs / 1000).toFixed(1)} s` : 'cached'})`);
+  return { name, data, configWith, status, buildMs, embedded: report?.embedded ?? 0, model, texts: articleTexts(embeddingsDir) };
+}
 
-  const texts = articleTexts(embeddingsDir);
+/** Builds (or reuses) the dataset's index, then scores each mode. */
+export async function runEval(options: EvalOptions): Promise<EvalRun> {
+  const log = options.onProgress ?? (() => {});
+  const seed = options.dataset === 'seed';
+  const { name, data, configWith, status, buildMs, embedded, model, texts } = await prepareIndex(options);
   const offTopic = options.offTopic
     ? sample(
         loadDataset(options.offTopic).queries.filter((q) => q.split === options.split && q.kind !== 'title'),
@@ -135,7 +154,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const r = configured.retrieval;
   return {
     results,
-    index: { articles: status.articles, passages: status.passages, buildMs, embedded: report?.embedded ?? 0 },
+    index: { articles: status.articles, passages: status.passages, buildMs, embedded },
     settings: {
       model,
       passageMaxTokens: configured.embedding.maxPassageTokens,
@@ -172,7 +191,7 @@ export function sample<T>(items: readonly T[], limit: number | null): T[] {
   return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
 }
 
-interface Gold {
+export interface Gold {
   /** Character ranges in the stored article text that a retrieved passage must overlap. */
   spans: { start: number; end: number }[];
   paragraph: { start: number; end: number } | null;
@@ -180,7 +199,7 @@ interface Gold {
 }
 
 /** Moves PIAF answer spans into the stored (cleaned) article text: paragraphs are found verbatim there. */
-function piafGold(data: EvalDataset, texts: Map<string, string>): Map<string, Gold> {
+export function piafGold(data: EvalDataset, texts: Map<string, string>): Map<string, Gold> {
   const paragraphAt = new Map<string, { start: number; end: number } | null>();
   for (const a of data.articles) {
     const text = texts.get(a.id);
