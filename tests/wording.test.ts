@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReindexNote } from '../src/app/indexer.ts';
 import { describeFailure as cliFailure, describeNote as cliNote } from '../src/cli/wording.ts';
+import { WriterUnavailableError } from '../src/discord/shards/rpc.ts';
 import { describeFailure, describeJobError, describeNote } from '../src/discord/wording.ts';
 import type { FailureReason } from '../src/ingest/failure.ts';
 import { LockedError } from '../src/store/lock.ts';
@@ -113,6 +114,10 @@ describe('Discord wording (French)', () => {
   it('words a reindex that could not take the lock, and hides other errors’ English behind a pointer to the log', () => {
     expect(describeJobError(new LockedError(4242, '2026-01-01T10:00:00Z'))).toBe(
       'une indexation est déjà en cours dans un autre processus (n° 4242, depuis 2026-01-01T10:00:00Z) : réessayez quand elle sera terminée',
+    );
+    // In a shard, the manager process that writes may be restarting: the member is told, not "erreur interne".
+    expect(describeJobError(new WriterUnavailableError('the channel closed'))).toBe(
+      'le processus qui écrit l’index ne répond pas (il redémarre peut-être) : réessayez dans un instant, puis vérifiez avec /admin list',
     );
     const hidden = describeJobError(new Error('SQLITE_BUSY: database is locked'));
     expect(hidden).not.toMatch(ENGLISH);

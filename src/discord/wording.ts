@@ -7,6 +7,7 @@ import type { ReindexNote } from '../app/indexer.ts';
 import type { ValueKind } from '../core/failure.ts';
 import type { FailureReason, RefusedRange } from '../ingest/failure.ts';
 import { LockedError } from '../store/lock.ts';
+import { WriterUnavailableError } from './shards/rpc.ts';
 
 /** One reason in French, lowercase first, without a final full stop (callers add "Refusé : … ."). */
 export function describeFailure(reason: FailureReason): string {
@@ -138,6 +139,7 @@ export function describeNote(note: ReindexNote): string {
 /** An unexpected error of a background job (reindex), for its reply: the details are in the log. */
 export function describeJobError(error: unknown): string {
   if (error instanceof LockedError) return `une indexation est déjà en cours dans un autre processus (n° ${error.holderPid}, depuis ${error.since}) : réessayez quand elle sera terminée`;
+  if (error instanceof WriterUnavailableError) return 'le processus qui écrit l’index ne répond pas (il redémarre peut-être) : réessayez dans un instant, puis vérifiez avec /admin list';
   return 'erreur interne (le détail est dans le journal du bot)';
 }
 
