@@ -195,6 +195,25 @@ describe('following a feed', () => {
     expect(corpusFiles()).toHaveLength(3);
   });
 
+  it('a library at its quota takes no more feed items than it has room for; the rest wait for room', async () => {
+    for (const a of [BREST, VENDANGES, LOUVRE]) servePage(a);
+    server.route('/quota.xml', body(rssFeed('Ouest Matin', server.origin, [itemOf(LOUVRE), itemOf(VENDANGES), itemOf(BREST)]), 'application/rss+xml'));
+    let room = 1; // a server's library one article below its SERVER_MAX_ARTICLES
+    const service = FeedService.open(app, SETTINGS, { now: () => clock, room: () => room });
+    services.push(service);
+    await service.addFeed(server.url('/quota.xml'));
+    expect((await service.poll()).pages).toMatchObject([{ status: 'added' }]);
+    expect(corpusFiles()).toHaveLength(1);
+    clock += 31 * MINUTE;
+    room = 0; // full: nothing is fetched, nothing is lost
+    expect((await service.poll()).pages).toHaveLength(0);
+    expect(corpusFiles()).toHaveLength(1);
+    clock += 31 * MINUTE;
+    room = 5; // an admin removed articles
+    expect((await service.poll()).pages).toHaveLength(2);
+    expect(corpusFiles()).toHaveLength(3);
+  });
+
   it('reads a feed in ISO-8859-1 (XML declaration) and items whose titles use accents', async () => {
     servePage(VENDANGES);
     const xml = rssFeed('Actualités régionales', server.origin, [itemOf(VENDANGES)]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');

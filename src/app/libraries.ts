@@ -159,6 +159,13 @@ export class Libraries {
     return { articles, bytes, reindexesLastHour: this.recentReindexes(guildId).length };
   }
 
+  /** How many more articles the server's library may take before its article or byte quota. */
+  room(guildId: string): number {
+    const { articles, bytes } = this.usage(guildId);
+    const q = this.options.settings.quotas;
+    return bytes >= q.bytes ? 0 : Math.max(0, q.articles - articles);
+  }
+
   /** Counts one indexation started by the server's admins (quota). */
   recordReindex(guildId: string): void {
     this.setState(guildId, { reindexes: [...this.recentReindexes(guildId), this.now()] });

@@ -20,12 +20,13 @@ export class FeedPoller {
   constructor(
     depeche: Depeche,
     readonly settings: IngestSettings,
-    options: { log: Logger; notice: ((line: string) => Promise<void>) | null; tickMs?: number },
+    options: { log: Logger; notice: ((line: string) => Promise<void>) | null; tickMs?: number; room?: () => number },
   ) {
     const notice = options.notice;
     this.service = FeedService.open(depeche, settings, {
       log: options.log,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+      ...(options.room ? { room: options.room } : {}),
       ...(notice ? { onNotice: (line) => notice(line) } : {}),
     });
   }

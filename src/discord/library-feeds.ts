@@ -31,7 +31,13 @@ export class LibraryFeeds {
   forServer(guildId: string, depeche: Depeche): FeedPoller {
     let poller = this.pollers.get(guildId);
     if (!poller) {
-      poller = new FeedPoller(depeche, this.ingest, { log: this.options.log, tickMs: this.options.tickMs, notice: serverNotice(this.client, this.libraries, guildId, this.options.log) });
+      poller = new FeedPoller(depeche, this.ingest, {
+        log: this.options.log,
+        tickMs: this.options.tickMs,
+        notice: serverNotice(this.client, this.libraries, guildId, this.options.log),
+        // A server's feeds fill its library up to its article and byte quotas, never past them.
+        room: () => this.libraries.room(guildId),
+      });
       this.pollers.set(guildId, poller);
       if (this.started) poller.start();
     }

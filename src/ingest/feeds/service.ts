@@ -61,6 +61,11 @@ export interface FeedServiceOptions {
   now?: () => number;
   /** How often the running poller checks for due feeds; default: the poll interval, at most one minute. */
   tickMs?: number;
+  /**
+   * How many more articles the library may take (a server's quota); items past it stay unseen and
+   * are fetched by a later poll once there is room. Default: no limit (the shared library).
+   */
+  room?: () => number;
 }
 
 export class FeedService {
@@ -234,8 +239,12 @@ export class FeedService {
         const seen = this.store.seenKeys(feed.id);
         const retrying = new Set(retries.map((r) => r.entry.key));
         const unseen = fetched.parsed.entries.filter((e) => !seen.has(e.key) && !retrying.has(e.key));
-        fresh = unseen.slice(0, this.settings.feeds.maxItemsPerPoll);
+        const room = Math.max(0, (this.options.room?.() ?? Infinity) - work.length - retries.length);
+        fresh = unseen.slice(0, Math.min(this.settings.feeds.maxItemsPerPoll, room));
         complete = fresh.length === unseen.length;
+        if (fresh.length < unseen.length && room < this.settings.feeds.maxItemsPerPoll) {
+          this.log.warn('feed.quota', { feedId: feed.id, url: feed.url, room, waiting: unseen.length - fresh.length });
+        }
         for (const r of fetched.parsed.rejected) {
           report.rejectedItems.push({ feedId: feed.id, ...r });
           this.log.warn('feed.item.rejected', { feedId: feed.id, url: feed.url, title: r.title, reason: r.reason });
