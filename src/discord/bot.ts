@@ -9,6 +9,7 @@ import type { Env } from '../settings/read.ts';
 import { createClient } from './client.ts';
 import { commands } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
+import { Conversations } from './conversation.ts';
 import type { BotContext, BotSettings } from './context.ts';
 import { onInteractionCreate } from './events/interaction-create.ts';
 import { onMessageCreate } from './events/message-create.ts';
@@ -72,6 +73,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     log,
     limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
     inFlight: new InFlight(),
+    conversations: new Conversations(),
     settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
   };
 

@@ -7,6 +7,7 @@ import type { Depeche } from '../app/depeche.ts';
 import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
+import type { Conversations } from './conversation.ts';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { BotFeeds } from './shards/writer-api.ts';
@@ -30,6 +31,8 @@ export interface BotContext {
   limiter: RateLimiter;
   inFlight: InFlight;
   settings: BotSettings;
+  /** Which exchange each answer belongs to, for follow-ups (issue 17). */
+  conversations: Conversations;
 }
 
 /** One slash command, discord.js guide style: its definition and what it does. */
