@@ -572,6 +572,19 @@ export class DiscordDouble {
     return { ...sent, attachments };
   }
 
+  /**
+   * Dispatch INTERACTION_CREATE type 2 for a MESSAGE context-menu command (data.type 3), as Discord
+   * sends it: `target_id` and the target message in `resolved.messages` (content included: an
+   * interaction always carries it, Message Content intent or not).
+   */
+  async sendMessageCommand(opts: { name: string; targetMessageId: string; userId?: string; userName?: string; memberPermissions?: string; channelId?: string }): Promise<SentInteraction> {
+    await this.identified();
+    const target = this.messages.get(opts.targetMessageId);
+    if (!target) throw new Error(`sendMessageCommand: unknown message ${opts.targetMessageId}`);
+    const data = { id: this.commandIdFor(opts.name), name: opts.name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: structuredClone(target) } } };
+    return { ...this.dispatchInteraction(2, data, { ...opts, channelId: opts.channelId ?? target.channel_id }), attachments: [] };
+  }
+
   /** Dispatch INTERACTION_CREATE type 4 (APPLICATION_COMMAND_AUTOCOMPLETE). Mark one option `focused: true`. */
   async sendAutocomplete(opts: SendAutocompleteOptions): Promise<SentInteraction> {
     await this.identified();

@@ -1,4 +1,5 @@
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { onCheckMessage } from '../commands/check-message.ts';
 import type { BotContext, Command } from '../context.ts';
 import { GENERIC_ERROR, isGone, NO_MENTIONS, politeLimit, tell } from '../respond.ts';
 
@@ -9,6 +10,10 @@ export function onInteractionCreate(ctx: BotContext, commands: ReadonlyMap<strin
   return (interaction: Interaction): void => {
     if (interaction.isAutocomplete()) {
       ctx.inFlight.run(() => autocomplete(interaction, ctx, commands));
+      return;
+    }
+    if (interaction.isMessageContextMenuCommand()) {
+      ctx.inFlight.run(() => onCheckMessage(interaction, ctx)); // "Vérifier avec Dépêche" (issue 17)
       return;
     }
     if (!interaction.isChatInputCommand()) return;
