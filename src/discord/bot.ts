@@ -10,6 +10,7 @@ import { createClient } from './client.ts';
 import { commands } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
 import { Conversations } from './conversation.ts';
+import { FeedbackStore } from '../store/feedback-store.ts';
 import type { BotContext, BotSettings } from './context.ts';
 import { onInteractionCreate } from './events/interaction-create.ts';
 import { onMessageCreate } from './events/message-create.ts';
@@ -74,6 +75,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
     inFlight: new InFlight(),
     conversations: new Conversations(),
+    feedback: FeedbackStore.open(FeedbackStore.pathIn(config.embeddingsDir)),
     settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
   };
 
@@ -111,6 +113,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
       const closed = await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
       if (!closed) log.warn('shutdown.close_timeout', { ms: CLOSE_TIMEOUT_MS });
       await client.destroy();
+      ctx.feedback.close();
       log.info('shutdown.done', {});
     })());
 

@@ -8,6 +8,7 @@ import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
 import type { Conversations } from './conversation.ts';
+import type { FeedbackStore } from '../store/feedback-store.ts';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { BotFeeds } from './shards/writer-api.ts';
@@ -33,6 +34,8 @@ export interface BotContext {
   settings: BotSettings;
   /** Which exchange each answer belongs to, for follow-ups (issue 17). */
   conversations: Conversations;
+  /** Answers shown with feedback buttons and members' votes (issue 17). */
+  feedback: FeedbackStore;
 }
 
 /** One slash command, discord.js guide style: its definition and what it does. */

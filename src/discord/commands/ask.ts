@@ -3,6 +3,7 @@ import { MAX_QUESTION_CHARS } from '../../core/question.ts';
 import type { Command } from '../context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
+import { feedbackButtons } from '../feedback.ts';
 import { editWithFollowUps } from '../respond.ts';
 
 /** /ask question:<text> [private]: a quoted, sourced answer. */
@@ -21,7 +22,8 @@ export const ask: Command = {
     const asked = interaction.options.getString('question', true);
     const { answer, timings } = await ctx.depeche.askTimed(questionText(asked));
     // The question is shown as the member typed it (made harmless by the renderer).
-    await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral);
+    const buttons = feedbackButtons(ctx, interaction.guildId, { ...answer, question: asked });
+    await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral, buttons);
     return { found: answer.found, citations: answer.citations.length, ...timings };
   },
 };

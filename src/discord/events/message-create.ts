@@ -1,6 +1,7 @@
 import type { Client, Message } from 'discord.js';
 import { askFollowUp } from '../../app/follow-ups.ts';
 import type { BotContext } from '../context.ts';
+import { feedbackButtons } from '../feedback.ts';
 import { earlierFor, isReplyToBot } from '../follow-up-context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
@@ -56,8 +57,10 @@ async function answer(message: Message<true>, question: string, ctx: BotContext)
     void message.channel.sendTyping().catch(() => undefined); // cosmetic
     const { answer, timings, carried, next } = await askFollowUp(ctx.depeche, questionText(question), earlierFor(message, ctx.conversations));
     const [first, ...rest] = renderAnswer(answer, { showQuestion: false });
-    const sent = [await reply(first ?? '…')];
-    for (const content of rest) sent.push(await message.channel.send({ content, allowedMentions: NO_MENTIONS }));
+    // Feedback buttons go under the answer's last message.
+    const components = feedbackButtons(ctx, message.guildId, answer);
+    const sent = [await message.reply({ content: first ?? '…', allowedMentions: NO_MENTIONS, failIfNotExists: false, components: rest.length ? [] : components })];
+    for (const [i, content] of rest.entries()) sent.push(await message.channel.send({ content, allowedMentions: NO_MENTIONS, components: i === rest.length - 1 ? components : [] }));
     ctx.conversations.remember({ messageIds: sent.map((m) => m.id), channelId: message.channelId, userId: message.author.id, earlier: next });
     ctx.log.info('request.done', { ...base, found: answer.found, citations: answer.citations.length, followUp: carried !== null, ...timings, latencyMs: latencyMs() });
   } catch (error) {
