@@ -273,7 +273,7 @@ describe('commands', () => {
     const adminCmd = payloads.find((p) => p.name === 'admin')!;
     expect(adminCmd.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(adminCmd.contexts).toEqual([0]);
-    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed', 'feedback']);
+    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed', 'feedback', 'gaps']);
     const addCmd = adminCmd.options!.find((o) => o.name === 'add') as any;
     // Two sources (an attached file or a link): each optional, exactly one checked at run time.
     expect(addCmd.options.map((o: any) => [o.name, o.required ?? false])).toEqual([['file', false], ['url', false], ['title', false], ['outlet', false], ['date', false], ['link', false]]);

@@ -11,13 +11,14 @@ import type { Command } from '../context.ts';
 import { add } from './admin/add.ts';
 import { feed } from './admin/feed.ts';
 import { feedback } from './admin/feedback.ts';
+import { gaps } from './admin/gaps.ts';
 import { list, status } from './admin/inspect.ts';
 import { reindex } from './admin/reindex.ts';
 import { remove } from './admin/remove.ts';
 import { allowed, privateReply, REFUSED, type AdminPart } from './admin/shared.ts';
 
 /** The parts of /admin, in the order Discord lists them. */
-export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed, feedback];
+export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed, feedback, gaps];
 
 export function buildAdmin(parts: readonly AdminPart[]): Command {
   const data = new SlashCommandBuilder()

@@ -4,6 +4,7 @@ import type { Command } from '../context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
 import { feedbackButtons } from '../feedback.ts';
+import { recordGap } from '../gaps.ts';
 import { editWithFollowUps } from '../respond.ts';
 
 /** /ask question:<text> [private]: a quoted, sourced answer. */
@@ -22,6 +23,7 @@ export const ask: Command = {
     const asked = interaction.options.getString('question', true);
     const { answer, timings } = await ctx.depeche.askTimed(questionText(asked));
     // The question is shown as the member typed it (made harmless by the renderer).
+    recordGap(ctx, interaction.guildId, asked, answer);
     const buttons = feedbackButtons(ctx, interaction.guildId, { ...answer, question: asked });
     await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral, buttons);
     return { found: answer.found, citations: answer.citations.length, ...timings };

@@ -2,6 +2,7 @@ import type { Client, Message } from 'discord.js';
 import { askFollowUp } from '../../app/follow-ups.ts';
 import type { BotContext } from '../context.ts';
 import { feedbackButtons } from '../feedback.ts';
+import { recordGap } from '../gaps.ts';
 import { earlierFor, isReplyToBot } from '../follow-up-context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
@@ -57,6 +58,7 @@ async function answer(message: Message<true>, question: string, ctx: BotContext)
     void message.channel.sendTyping().catch(() => undefined); // cosmetic
     const { answer, timings, carried, next } = await askFollowUp(ctx.depeche, questionText(question), earlierFor(message, ctx.conversations));
     const [first, ...rest] = renderAnswer(answer, { showQuestion: false });
+    recordGap(ctx, message.guildId, answer.question, answer);
     // Feedback buttons go under the answer's last message.
     const components = feedbackButtons(ctx, message.guildId, answer);
     const sent = [await message.reply({ content: first ?? '…', allowedMentions: NO_MENTIONS, failIfNotExists: false, components: rest.length ? [] : components })];
