@@ -44,9 +44,10 @@ describe('feedback buttons', () => {
   it('an answer carries 👍 and "👎 pas la bonne réponse"; nothing found carries none', async () => {
     const { request, buttons } = await answered(PATENTS);
     expect(request.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
-    expect(buttons.map((b) => [b.type, b.emoji?.name, b.label ?? null])).toEqual([
+    expect(buttons.map((b) => [b.type, b.emoji?.name ?? null, b.label ?? null])).toEqual([
       [2, '👍', null],
       [2, '👎', 'pas la bonne réponse'],
+      [2, null, 'Plus de sources'],
     ]);
     const off = await answered('Quel temps fera-t-il demain à Brest ?');
     expect(off.buttons).toEqual([]);
@@ -86,7 +87,7 @@ describe('feedback buttons', () => {
 
   it('/ask answers carry the buttons too', async () => {
     const { edit } = await ask(h.double, PATENTS);
-    const ids = (edit.body.components ?? []).flatMap((row: any) => row.components).map((c: any) => c.emoji?.name);
-    expect(ids).toEqual(['👍', '👎']);
+    const ids = (edit.body.components ?? []).flatMap((row: any) => row.components).map((c: any) => c.emoji?.name ?? c.label);
+    expect(ids).toEqual(['👍', '👎', 'Plus de sources']);
   });
 });

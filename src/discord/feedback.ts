@@ -6,6 +6,7 @@ import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, t
 import type { Answer } from '../core/types.ts';
 import type { Vote } from '../store/feedback-store.ts';
 import type { BotContext } from './context.ts';
+import { moreSourcesButton } from './more-sources.ts';
 import { isGone, NO_MENTIONS } from './respond.ts';
 
 const PREFIX = 'feedback';
@@ -28,6 +29,7 @@ export function feedbackButtons(ctx: BotContext, guildId: string | null, answer:
       components: [
         { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${PREFIX}:up:${id}`, emoji: { name: '👍' } },
         { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${PREFIX}:down:${id}`, emoji: { name: '👎' }, label: 'pas la bonne réponse' },
+        moreSourcesButton(id),
       ],
     },
   ];

@@ -58,6 +58,12 @@ export class FeedbackStore {
     return id;
   }
 
+  /** The question an answer was given to (null when unknown). */
+  questionOf(answerId: string): string | null {
+    const row = this.db.prepare('SELECT question FROM answers WHERE id = ?').get(answerId) as { question: string } | undefined;
+    return row?.question ?? null;
+  }
+
   /** A member's vote: recorded once per answer; 'already' when they voted on it, 'unknown' for no such answer. */
   vote(answerId: string, memberId: string, vote: Vote, at = new Date()): 'recorded' | 'already' | 'unknown' {
     if (!this.db.prepare('SELECT 1 FROM answers WHERE id = ?').get(answerId)) return 'unknown';

@@ -2,6 +2,7 @@ import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandIntera
 import { onCheckMessage } from '../commands/check-message.ts';
 import type { BotContext, Command } from '../context.ts';
 import { isFeedbackButton, onFeedbackButton } from '../feedback.ts';
+import { isMoreSourcesButton, onMoreSources } from '../more-sources.ts';
 import { GENERIC_ERROR, isGone, NO_MENTIONS, politeLimit, tell } from '../respond.ts';
 
 const SHUTTING_DOWN = 'Dépêche redémarre : reposez votre question dans un instant.';
@@ -15,6 +16,10 @@ export function onInteractionCreate(ctx: BotContext, commands: ReadonlyMap<strin
     }
     if (interaction.isButton() && isFeedbackButton(interaction.customId)) {
       ctx.inFlight.run(() => onFeedbackButton(interaction, ctx)); // 👍 / 👎 under answers (issue 17)
+      return;
+    }
+    if (interaction.isButton() && isMoreSourcesButton(interaction.customId)) {
+      ctx.inFlight.run(() => onMoreSources(interaction, ctx)); // "Plus de sources" (issue 17)
       return;
     }
     if (interaction.isMessageContextMenuCommand()) {
