@@ -188,16 +188,17 @@ describe('npm start', () => {
       const env = { DISCORD_TOKEN: double.token, DISCORD_APPLICATION_ID: double.applicationId, DISCORD_REST_API: double.restUrl };
       const guild = npmStart(baseEnv({ ...env, DISCORD_GUILD_ID: double.guildId }), 'register');
       expect((await guild.exit).code).toBe(0);
-      expect(guild.stdout.join('')).toBe('registered /ask, /sources, /timeline, /admin in the server DISCORD_GUILD_ID (available at once)\n');
+      expect(guild.stdout.join('')).toBe('registered /ask, /sources, /timeline, /admin, « Vérifier avec Dépêche » in the server DISCORD_GUILD_ID (available at once)\n');
       const commands = double.guildCommands.get(double.guildId)!;
-      expect(commands.map((c) => c.name)).toEqual(['ask', 'sources', 'timeline', 'admin']);
+      expect(commands.map((c) => c.name)).toEqual(['ask', 'sources', 'timeline', 'admin', 'Vérifier avec Dépêche']);
+      expect(commands.at(-1)).toMatchObject({ type: 3, contexts: [0] });
       expect(commands.find((c) => c.name === 'admin')).toMatchObject({ default_member_permissions: '32', contexts: [0] });
       expect(double.globalCommands).toEqual([]);
 
       const global = npmStart(baseEnv(env), 'register');
       expect((await global.exit).code).toBe(0);
       expect(global.stdout.join('')).toContain('globally');
-      expect(double.globalCommands.map((c) => c.name)).toEqual(['ask', 'sources', 'timeline', 'admin']);
+      expect(double.globalCommands.map((c) => c.name)).toEqual(['ask', 'sources', 'timeline', 'admin', 'Vérifier avec Dépêche']);
       expect(guild.stderr.join('') + global.stderr.join('') + guild.stdout.join('')).not.toContain(double.token);
 
       const missing = npmStart(baseEnv({ DISCORD_TOKEN: double.token, DISCORD_REST_API: double.restUrl }), 'register');

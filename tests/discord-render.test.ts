@@ -273,7 +273,7 @@ describe('commands', () => {
     const adminCmd = payloads.find((p) => p.name === 'admin')!;
     expect(adminCmd.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(adminCmd.contexts).toEqual([0]);
-    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed', 'shared', 'purge']);
+    expect(adminCmd.options!.map((o) => o.name)).toEqual(['add', 'remove', 'list', 'reindex', 'status', 'feed', 'shared', 'purge', 'feedback', 'gaps']);
     const addCmd = adminCmd.options!.find((o) => o.name === 'add') as any;
     // Two sources (an attached file or a link): each optional, exactly one checked at run time.
     // `library` (this server's, or the operator's shared one) closes every subcommand's options.

@@ -11,11 +11,11 @@ import { indexIsStale, indexStatus, type Status } from './index-state.ts';
 import type { ReindexOptions, ReindexProgress, ReindexReport } from './indexer.ts';
 import { storePaths } from './paths.ts';
 import { Library, type AddResult, type ArticleInput } from './library.ts';
-import { Questions, type AnswerView, type AskTimings, type FoundPassage, type RankedCandidate, type RankedPassage } from './questions.ts';
+import { Questions, type AnswerView, type AskOptions, type AskTimings, type FoundPassage, type RankedCandidate, type RankedPassage } from './questions.ts';
 import { IndexSnapshot, type ArticleSummary } from './snapshot.ts';
 
 export type { AddedArticle, AddResult, ArticleInput } from './library.ts';
-export type { AnswerView, AskTimings, FoundPassage, RankedCandidate, RankedPassage } from './questions.ts';
+export type { AnswerView, AskOptions, AskTimings, FoundPassage, RankedCandidate, RankedPassage } from './questions.ts';
 export type { Status } from './index-state.ts';
 export type { Timeline, TimelineEntry } from '../core/news.ts';
 
@@ -106,8 +106,8 @@ export class Depeche {
   }
 
   /** Answers a question and says where the time went (for benchmarks and logs). */
-  askTimed(rawQuestion: string): Promise<{ answer: Answer; timings: AskTimings }> {
-    return this.questions.askTimed(rawQuestion);
+  askTimed(rawQuestion: string, options?: AskOptions): Promise<{ answer: Answer; timings: AskTimings }> {
+    return this.questions.askTimed(rawQuestion, options);
   }
 
   /**

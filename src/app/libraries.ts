@@ -15,13 +15,13 @@ import type { Answer } from '../core/types.ts';
 import type { ServerSettings } from '../settings/servers.ts';
 import { writeFileAtomic } from '../store/files.ts';
 import { CombinedView } from './combined-view.ts';
-import { Depeche, type AskTimings, type DepecheOptions, type FoundPassage } from './depeche.ts';
+import { Depeche, type AskOptions, type AskTimings, type DepecheOptions, type FoundPassage } from './depeche.ts';
 import type { Questions } from './questions.ts';
 import type { IndexSnapshot } from './snapshot.ts';
 
 /** What a front end asks questions of: one library, or a server's library merged with the shared one. */
 export interface Answerer {
-  askTimed(question: string): Promise<{ answer: Answer; timings: AskTimings }>;
+  askTimed(question: string, options?: AskOptions): Promise<{ answer: Answer; timings: AskTimings }>;
   findPassages(question: string, limit?: number): Promise<{ found: boolean; message: string | null; passages: FoundPassage[] }>;
   timeline(subject: string): Promise<Timeline>;
 }

@@ -31,6 +31,12 @@ export interface AnswerView extends CorpusView, CopiesView {
   readonly hasDatedArticles: boolean;
 }
 
+/** How to ask: a follow-up is first answered from the articles its earlier answer cited. */
+export interface AskOptions {
+  /** Quote only these articles (ids); nothing found when none of them answers. */
+  within?: ReadonlySet<string>;
+}
+
 export interface AskTimings {
   embedMs: number;
   searchMs: number;
@@ -116,9 +122,12 @@ export class Questions {
   }
 
   /** Answers a question and says where the time went (for benchmarks and logs). */
-  async askTimed(rawQuestion: string): Promise<{ answer: Answer; timings: AskTimings }> {
-    const r = await this.retrieveFor(rawQuestion);
+  async askTimed(rawQuestion: string, options: AskOptions = {}): Promise<{ answer: Answer; timings: AskTimings }> {
+    const { within } = options;
+    // Within a few articles, look past the best few passages of the whole corpus.
+    const r = await this.retrieveFor(rawQuestion, within ? SUBJECT_CANDIDATES : 0);
     if (r.kind !== 'ranked') return { answer: unanswered(rawQuestion, r), timings: noTime() };
+    if (within) r.ranked = r.ranked.filter((p) => within.has(p.passage.articleId));
     return { answer: this.compose(r), timings: r.timings };
   }
 

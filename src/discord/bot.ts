@@ -11,6 +11,9 @@ import type { Env } from '../settings/read.ts';
 import { createClient } from './client.ts';
 import { commands } from './commands/index.ts';
 import { loadDiscordConfig } from './config.ts';
+import { Conversations } from './conversation.ts';
+import { FeedbackStore } from '../store/feedback-store.ts';
+import { QuestionLog } from '../store/question-log.ts';
 import type { BotContext, BotSettings } from './context.ts';
 import { onInteractionCreate } from './events/interaction-create.ts';
 import { onMessageCreate } from './events/message-create.ts';
@@ -94,6 +97,9 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     log,
     limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
     inFlight: new InFlight(),
+    conversations: new Conversations(),
+    feedback: FeedbackStore.open(FeedbackStore.pathIn(config.embeddingsDir)),
+    questionLog: QuestionLog.open(QuestionLog.pathIn(config.embeddingsDir), discord.questionLogDays),
     settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
   };
 
@@ -145,6 +151,8 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
       const closed = await withTimeout(depeche.close(), CLOSE_TIMEOUT_MS);
       if (!closed) log.warn('shutdown.close_timeout', { ms: CLOSE_TIMEOUT_MS });
       await client.destroy();
+      ctx.feedback.close();
+      ctx.questionLog.close();
       log.info('shutdown.done', {});
     })());
 

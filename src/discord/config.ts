@@ -15,6 +15,8 @@ export interface DiscordConfig {
   maxAttachmentBytes: number;
   /** Channel that gets a one-line notice per new article from a feed (null: none). */
   feedNoticeChannelId: string | null;
+  /** How many days unanswered questions are kept for /admin gaps (issue 17). */
+  questionLogDays: number;
 }
 
 /** `start` needs the token; `register` also needs the application id. */
@@ -46,6 +48,7 @@ export function loadDiscordConfig(env: Env, purpose: DiscordPurpose): DiscordCon
     },
     restApi: read.httpUrl('DISCORD_REST_API', 'https://discord.com/api')?.replace(/\/+$/, '') ?? null,
     maxAttachmentBytes: read.int('MAX_ATTACHMENT_BYTES', 2 * 1024 * 1024, 1, 25 * 1024 * 1024),
+    questionLogDays: read.int('QUESTION_LOG_DAYS', 30, 1, 3650),
     feedNoticeChannelId: read.snowflake('FEED_NOTICE_CHANNEL_ID', 'Discord channel id'),
   };
 }

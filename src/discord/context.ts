@@ -11,6 +11,9 @@ import type { Operators } from './operators.ts';
 import type { IngestSettings } from '../ingest/config.ts';
 import type { Fields, Logger } from '../log.ts';
 import type { DiscordConfig } from './config.ts';
+import type { Conversations } from './conversation.ts';
+import type { FeedbackStore } from '../store/feedback-store.ts';
+import type { QuestionLog } from '../store/question-log.ts';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { BotFeeds } from './shards/writer-api.ts';
@@ -46,6 +49,12 @@ export interface BotContext {
   limiter: RateLimiter;
   inFlight: InFlight;
   settings: BotSettings;
+  /** Which exchange each answer belongs to, for follow-ups (issue 17). */
+  conversations: Conversations;
+  /** Answers shown with feedback buttons and members' votes (issue 17). */
+  feedback: FeedbackStore;
+  /** Questions that found nothing, per server, for /admin gaps (issue 17). */
+  questionLog: QuestionLog;
 }
 
 /** One slash command, discord.js guide style: its definition and what it does. */

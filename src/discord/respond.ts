@@ -1,16 +1,22 @@
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type ChatInputCommandInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction } from 'discord.js';
 
 /** Sent with every message and edit: the bot never pings anyone, not even the author it replies to. */
 export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 
 export const GENERIC_ERROR = 'Désolé, une erreur est survenue en traitant votre demande. Réessayez dans un instant.';
 
-/** Edits the deferred reply with the first content and sends the rest as follow-ups. */
-export async function editWithFollowUps(interaction: ChatInputCommandInteraction, contents: string[], ephemeral: boolean): Promise<void> {
+/** Edits the deferred reply with the first content and sends the rest as follow-ups; `components` go under the last. */
+export async function editWithFollowUps(
+  interaction: ChatInputCommandInteraction,
+  contents: string[],
+  ephemeral: boolean,
+  components: APIActionRowComponent<APIButtonComponent>[] = [],
+): Promise<void> {
   const [first, ...rest] = contents;
-  await interaction.editReply({ content: first ?? '…', allowedMentions: NO_MENTIONS });
-  for (const content of rest) {
-    await interaction.followUp({ content, allowedMentions: NO_MENTIONS, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  await interaction.editReply({ content: first ?? '…', allowedMentions: NO_MENTIONS, ...(rest.length === 0 && components.length ? { components } : {}) });
+  for (const [i, content] of rest.entries()) {
+    const last = i === rest.length - 1 && components.length ? { components } : {};
+    await interaction.followUp({ content, allowedMentions: NO_MENTIONS, ...last, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
   }
 }
 

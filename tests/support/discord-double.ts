@@ -576,6 +576,33 @@ export class DiscordDouble {
     return { ...sent, attachments };
   }
 
+  /**
+   * Dispatch INTERACTION_CREATE type 2 for a MESSAGE context-menu command (data.type 3), as Discord
+   * sends it: `target_id` and the target message in `resolved.messages` (content included: an
+   * interaction always carries it, Message Content intent or not).
+   */
+  async sendMessageCommand(opts: { name: string; targetMessageId: string; userId?: string; userName?: string; memberPermissions?: string; channelId?: string }): Promise<SentInteraction> {
+    await this.identified();
+    const target = this.messages.get(opts.targetMessageId);
+    if (!target) throw new Error(`sendMessageCommand: unknown message ${opts.targetMessageId}`);
+    const data = { id: this.commandIdFor(opts.name), name: opts.name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: structuredClone(target) } } };
+    return { ...this.dispatchInteraction(2, data, { ...opts, channelId: opts.channelId ?? target.channel_id }), attachments: [] };
+  }
+
+  /**
+   * Dispatch INTERACTION_CREATE type 3 (MESSAGE_COMPONENT) for a button click, as Discord sends it:
+   * `data` { custom_id, component_type: 2 } and the message the button is on.
+   */
+  async sendButtonClick(opts: { messageId: string; customId: string; userId?: string; userName?: string; memberPermissions?: string }): Promise<SentInteraction> {
+    await this.identified();
+    const message = this.messages.get(opts.messageId);
+    if (!message) throw new Error(`sendButtonClick: unknown message ${opts.messageId}`);
+    const found = (message.components ?? []).some((row: any) => (row.components ?? []).some((c: any) => c.custom_id === opts.customId));
+    if (!found) throw new Error(`sendButtonClick: message ${opts.messageId} has no component ${opts.customId}`);
+    const data = { custom_id: opts.customId, component_type: 2 };
+    return { ...this.dispatchInteraction(3, data, { ...opts, channelId: message.channel_id, message: structuredClone(message) }), attachments: [] };
+  }
+
   /** Dispatch INTERACTION_CREATE type 4 (APPLICATION_COMMAND_AUTOCOMPLETE). Mark one option `focused: true`. */
   async sendAutocomplete(opts: SendAutocompleteOptions): Promise<SentInteraction> {
     await this.identified();
@@ -845,7 +872,7 @@ export class DiscordDouble {
   private dispatchInteraction(
     type: number,
     data: any,
-    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string; guildId?: string },
+    opts: { userId?: string; userName?: string; memberPermissions?: string; roles?: string[]; channelId?: string; locale?: string; guildId?: string; message?: any },
   ): { id: string; token: string } {
     const id = snowflake();
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
@@ -876,6 +903,7 @@ export class DiscordDouble {
       authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10 * 1024 * 1024,
+      ...(opts.message ? { message: opts.message } : {}), // component interactions carry their message
     };
     this.interactions.set(id, {
       id,

@@ -12,6 +12,8 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from
 import type { Command } from '../context.ts';
 import { add } from './admin/add.ts';
 import { feed } from './admin/feed.ts';
+import { feedback } from './admin/feedback.ts';
+import { gaps } from './admin/gaps.ts';
 import { list, status } from './admin/inspect.ts';
 import { reindex } from './admin/reindex.ts';
 import { remove } from './admin/remove.ts';
@@ -20,7 +22,7 @@ import { purge, sharedSwitch } from './admin/server.ts';
 import { privateReply, type AdminPart } from './admin/shared.ts';
 
 /** The parts of /admin, in the order Discord lists them. */
-export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed, sharedSwitch, purge];
+export const ADMIN_PARTS: AdminPart[] = [add, remove, list, reindex, status, feed, sharedSwitch, purge, feedback, gaps];
 
 export function buildAdmin(parts: readonly AdminPart[]): Command {
   const data = new SlashCommandBuilder()

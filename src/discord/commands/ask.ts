@@ -3,6 +3,8 @@ import { MAX_QUESTION_CHARS } from '../../core/question.ts';
 import type { Command } from '../context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
+import { feedbackButtons } from '../feedback.ts';
+import { recordGap } from '../gaps.ts';
 import { editWithFollowUps } from '../respond.ts';
 
 /** /ask question:<text> [private]: a quoted, sourced answer. */
@@ -21,7 +23,9 @@ export const ask: Command = {
     const asked = interaction.options.getString('question', true);
     const { answer, timings } = await (await ctx.libraries.answerer(interaction.guildId)).askTimed(questionText(asked));
     // The question is shown as the member typed it (made harmless by the renderer).
-    await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral);
+    recordGap(ctx, interaction.guildId, asked, answer);
+    const buttons = feedbackButtons(ctx, interaction.guildId, { ...answer, question: asked });
+    await editWithFollowUps(interaction, renderAnswer({ ...answer, question: asked }, { showQuestion: true }), ephemeral, buttons);
     return { found: answer.found, citations: answer.citations.length, ...timings };
   },
 };

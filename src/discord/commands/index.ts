@@ -1,6 +1,7 @@
 import type { Command } from '../context.ts';
 import { admin } from './admin.ts';
 import { ask } from './ask.ts';
+import { checkMessage } from './check-message.ts';
 import { sources } from './sources.ts';
 import { timeline } from './timeline.ts';
 
@@ -9,4 +10,9 @@ export const commands: ReadonlyMap<string, Command> = new Map([ask, sources, tim
 
 export function commandPayloads() {
   return [...commands.values()].map((c) => c.data.toJSON());
+}
+
+/** What `npm run register` sends: the slash commands and the message context-menu command ("Vérifier avec Dépêche"). */
+export function registeredPayloads() {
+  return [...commandPayloads(), checkMessage.data.toJSON()];
 }

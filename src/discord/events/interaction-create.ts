@@ -1,5 +1,8 @@
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { onCheckMessage } from '../commands/check-message.ts';
 import type { BotContext, Command } from '../context.ts';
+import { isFeedbackButton, onFeedbackButton } from '../feedback.ts';
+import { isMoreSourcesButton, onMoreSources } from '../more-sources.ts';
 import { GENERIC_ERROR, isGone, NO_MENTIONS, politeLimit, tell } from '../respond.ts';
 
 const SHUTTING_DOWN = 'Dépêche redémarre : reposez votre question dans un instant.';
@@ -9,6 +12,18 @@ export function onInteractionCreate(ctx: BotContext, commands: ReadonlyMap<strin
   return (interaction: Interaction): void => {
     if (interaction.isAutocomplete()) {
       ctx.inFlight.run(() => autocomplete(interaction, ctx, commands));
+      return;
+    }
+    if (interaction.isButton() && isFeedbackButton(interaction.customId)) {
+      ctx.inFlight.run(() => onFeedbackButton(interaction, ctx)); // 👍 / 👎 under answers (issue 17)
+      return;
+    }
+    if (interaction.isButton() && isMoreSourcesButton(interaction.customId)) {
+      ctx.inFlight.run(() => onMoreSources(interaction, ctx)); // "Plus de sources" (issue 17)
+      return;
+    }
+    if (interaction.isMessageContextMenuCommand()) {
+      ctx.inFlight.run(() => onCheckMessage(interaction, ctx)); // "Vérifier avec Dépêche" (issue 17)
       return;
     }
     if (!interaction.isChatInputCommand()) return;

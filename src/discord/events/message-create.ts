@@ -1,5 +1,9 @@
 import type { Client, Message } from 'discord.js';
+import { askFollowUp } from '../../app/follow-ups.ts';
 import type { BotContext } from '../context.ts';
+import { feedbackButtons } from '../feedback.ts';
+import { recordGap } from '../gaps.ts';
+import { earlierFor, isReplyToBot } from '../follow-up-context.ts';
 import { questionText } from '../question.ts';
 import { renderAnswer } from '../render.ts';
 import { GENERIC_ERROR, NO_MENTIONS, politeLimit } from '../respond.ts';
@@ -26,7 +30,8 @@ export function onMessageCreate(ctx: BotContext, client: Client) {
     const botId = client.user?.id;
     if (!botId) return;
     const botRoleId = message.guild.roles.botRoleFor(botId)?.id ?? null;
-    const question = mentionQuestion(message.content, message.author.bot, botId, botRoleId);
+    // A reply to one of the bot's answers pings it without writing the mention: a follow-up.
+    const question = mentionQuestion(message.content, message.author.bot, botId, botRoleId) ?? (!message.author.bot && isReplyToBot(message, botId) ? message.content : null);
     if (question === null) return;
     // During shutdown a mention is simply not taken: there is no private way to say so.
     ctx.inFlight.run(() => answer(message, question, ctx));
@@ -51,11 +56,15 @@ async function answer(message: Message<true>, question: string, ctx: BotContext)
       return;
     }
     void message.channel.sendTyping().catch(() => undefined); // cosmetic
-    const { answer, timings } = await (await ctx.libraries.answerer(message.guildId)).askTimed(questionText(question));
+    const { answer, timings, carried, next } = await askFollowUp(await ctx.libraries.answerer(message.guildId), questionText(question), earlierFor(message, ctx.conversations));
     const [first, ...rest] = renderAnswer(answer, { showQuestion: false });
-    await reply(first ?? '…');
-    for (const content of rest) await message.channel.send({ content, allowedMentions: NO_MENTIONS });
-    ctx.log.info('request.done', { ...base, found: answer.found, citations: answer.citations.length, ...timings, latencyMs: latencyMs() });
+    recordGap(ctx, message.guildId, answer.question, answer);
+    // Feedback buttons go under the answer's last message.
+    const components = feedbackButtons(ctx, message.guildId, answer);
+    const sent = [await message.reply({ content: first ?? '…', allowedMentions: NO_MENTIONS, failIfNotExists: false, components: rest.length ? [] : components })];
+    for (const [i, content] of rest.entries()) sent.push(await message.channel.send({ content, allowedMentions: NO_MENTIONS, components: i === rest.length - 1 ? components : [] }));
+    ctx.conversations.remember({ messageIds: sent.map((m) => m.id), channelId: message.channelId, userId: message.author.id, earlier: next });
+    ctx.log.info('request.done', { ...base, found: answer.found, citations: answer.citations.length, followUp: carried !== null, ...timings, latencyMs: latencyMs() });
   } catch (error) {
     ctx.log.error('request.failed', { ...base, latencyMs: latencyMs(), error });
     await reply(GENERIC_ERROR).catch((e: unknown) => ctx.log.warn('reply.failed', { ...base, error: e }));
