@@ -90,7 +90,8 @@ export function composeAnswer(
   // Found when the model's probability that a sentence of a relevant passage answers clears the
   // threshold calibrated on off-topic questions; then the best sentences are quoted, wherever they are.
   if (!scored.some((c) => (c.passageCoverage ?? 0) > options.minRelevance && c.evidence >= ranker.threshold)) return notFound(question);
-  const claims = groupClaims(newsFirst(scored), options.maxQuotes, ranker.threshold);
+  const news = newsFirst(scored);
+  const claims = groupClaims(news.order, options.maxQuotes, ranker.threshold, news.newer);
   if (claims.length === 0) return notFound(question);
 
   const citations: Citation[] = [];
@@ -190,8 +191,6 @@ export function answerCandidates(
     perArticle.set(hit.passage.articleId, n + 1);
     read.push({ hit, rank });
   }
-  const lexical = span(read.map((r) => r.hit.lexical));
-  const dense = span(read.map((r) => r.hit.dense));
   const titles = new Map<string, number>();
   const seen = new Set<string>();
   const out: Candidate[] = [];
@@ -222,8 +221,10 @@ export function answerCandidates(
           termSet,
           position: article.text.length > 0 ? start / article.text.length : 0,
           passageCoverage: hit.coverage,
-          lexical: lexical.norm(hit.lexical),
-          dense: dense.norm(hit.dense),
+          // Already min-max over the legs' candidate pools: normalising again over the few passages
+          // read would put the second of two nearly equal passages at 0.
+          lexical: hit.lexical,
+          dense: hit.dense,
           passageRank: rank,
           titleCoverage: title,
           articleShare: perArticle.get(article.id)! / read.length,
@@ -273,18 +274,6 @@ function ownEvidence(f: Float64Array): Float64Array {
 }
 
 const PASSAGE_FEATURES = ['lexical', 'dense', 'passageRank'] as const;
-
-/** Min-max normalisation over the passages read (a single value maps to 1, as fusion does). */
-function span(values: number[]): { norm: (v: number) => number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  const width = max - min;
-  return { norm: (v) => (width > 0 ? (v - min) / width : values.length > 0 ? 1 : 0) };
-}
 
 function quotableSentences(
   ranked: readonly ScoredPassage[],
@@ -342,7 +331,7 @@ export { expectedAnswer };
  * clearly better sentence keeps its place whatever its age. Passage scores are left out of the
  * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
-function newsFirst(candidates: Candidate[]): Candidate[] {
+function newsFirst(candidates: Candidate[]): { order: Candidate[]; newer: Set<Candidate> } {
   // The band is read from the sentence's own evidence — its coverage, and the kind of answer asked for
   // (RECENCY_TIE was tuned on that) — while the order outside the band is the ranker's.
   const typed = FEATURES.indexOf('typed');
@@ -352,13 +341,23 @@ function newsFirst(candidates: Candidate[]): Candidate[] {
     published: c.article.published,
     score: c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
   }));
-  return latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
+  const order = latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
+  // Sentences the band moved ahead of the ranker's best because they are more recent: the update
+  // of the figure it states, quoted even when the ranker rates it well below the best.
+  const top = candidates[0]?.article.published?.slice(0, 10) ?? null;
+  const newer = new Set<Candidate>();
+  for (const c of order) {
+    if (c === candidates[0]) break;
+    const day = c.article.published?.slice(0, 10) ?? null;
+    if (day !== null && (top === null || day > top)) newer.add(c);
+  }
+  return { order, newer };
 }
 
 /** Relative evidence margin within which two sentences count as answering equally well (tuned on tests/fixtures/dated-questions.json). */
 export const RECENCY_TIE = 0.15;
 
-function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number): Claim[] {
+function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number, newer: ReadonlySet<Candidate> = new Set()): Claim[] {
   const groups: Claim[] = [];
   let best = 0;
   for (const c of candidates) best = Math.max(best, c.evidence);
@@ -374,7 +373,7 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
     // Sentences much less likely to answer than the best one add noise, not information; and one
     // article does not take every slot while another has a sentence past the bar.
     const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
-    if (groups.length < maxQuotes && c.evidence >= bar) {
+    if (groups.length < maxQuotes && (c.evidence >= bar || newer.has(c))) {
       if (fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
       else held.push(c);
     }
