@@ -32,9 +32,9 @@ const QUOTES_PER_ARTICLE = 2;
  * Passages below this share of MIN_RELEVANCE (of the question's weighted terms, with their neighbours)
  * are not read for an answer: the ranker decides among the rest.
  */
-const ANSWER_PASSAGE_FLOOR = 1;
+const ANSWER_PASSAGE_FLOOR = 0.8;
 /** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
-const ANSWER_SENTENCE_FLOOR = 0.25;
+const ANSWER_SENTENCE_FLOOR = 0.2;
 /** Further quotes must be at least this share of the best quote's probability. */
 const FOLLOWING_QUOTE_SHARE = 0.1;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
@@ -90,7 +90,7 @@ export function composeAnswer(
   // Found when the model's probability that a sentence of a relevant passage answers clears the
   // threshold calibrated on off-topic questions; then the best sentences are quoted, wherever they are.
   if (!scored.some((c) => (c.passageCoverage ?? 0) > options.minRelevance && c.evidence >= ranker.threshold)) return notFound(question);
-  const news = newsFirst(scored);
+  const news = newsFirst(scored, options.minRelevance);
   const claims = groupClaims(news.order, options.maxQuotes, ranker.threshold, news.newer);
   if (claims.length === 0) return notFound(question);
 
@@ -331,7 +331,7 @@ export { expectedAnswer };
  * clearly better sentence keeps its place whatever its age. Passage scores are left out of the
  * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
-function newsFirst(candidates: Candidate[]): { order: Candidate[]; newer: Set<Candidate> } {
+function newsFirst(candidates: Candidate[], minRelevance: number): { order: Candidate[]; newer: Set<Candidate> } {
   // The band is read from the sentence's own evidence — its coverage, and the kind of answer asked for
   // (RECENCY_TIE was tuned on that) — while the order outside the band is the ranker's.
   const typed = FEATURES.indexOf('typed');
@@ -339,7 +339,9 @@ function newsFirst(candidates: Candidate[]): { order: Candidate[]; newer: Set<Ca
     c,
     articleId: c.article.id,
     published: c.article.published,
-    score: c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
+    // Only sentences of passages past the relevance gate can be moved ahead for being recent: the
+    // ranker reads weaker passages too, and a recent article that merely names the subject would win.
+    score: (c.passageCoverage ?? 1) <= minRelevance ? -Infinity : c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
   }));
   const order = latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
   // Sentences the band moved ahead of the ranker's best because they are more recent: the update
@@ -360,8 +362,15 @@ export const RECENCY_TIE = 0.15;
 function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number, newer: ReadonlySet<Candidate> = new Set()): Claim[] {
   const groups: Claim[] = [];
   let best = 0;
-  for (const c of candidates) best = Math.max(best, c.evidence);
+  let bestOwn = 0;
+  for (const c of candidates) {
+    best = Math.max(best, c.evidence);
+    bestOwn = Math.max(bestOwn, c.own ?? c.evidence);
+  }
   const bar = Math.max(threshold, FOLLOWING_QUOTE_SHARE * best);
+  // A sentence that answers as well by its own evidence (passage scores set equal: min-max puts the
+  // third of three near-equal passages at 0) passes too.
+  const past = (c: Candidate) => c.evidence >= bar || (c.own ?? 0) >= Math.max(threshold, FOLLOWING_QUOTE_SHARE * bestOwn);
   const held: Candidate[] = [];
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));
@@ -373,7 +382,7 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
     // Sentences much less likely to answer than the best one add noise, not information; and one
     // article does not take every slot while another has a sentence past the bar.
     const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
-    if (groups.length < maxQuotes && (c.evidence >= bar || newer.has(c))) {
+    if (groups.length < maxQuotes && (past(c) || newer.has(c))) {
       if (fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
       else held.push(c);
     }
