@@ -32,9 +32,9 @@ const QUOTES_PER_ARTICLE = 2;
  * Passages below this share of MIN_RELEVANCE (of the question's weighted terms, with their neighbours)
  * are not read for an answer: the ranker decides among the rest.
  */
-const ANSWER_PASSAGE_FLOOR = 1;
+const ANSWER_PASSAGE_FLOOR = 0.8;
 /** Sentences below this share of the question's terms are not candidates: the ranker sorts the rest. */
-const ANSWER_SENTENCE_FLOOR = 0.25;
+const ANSWER_SENTENCE_FLOOR = 0.2;
 /** Further quotes must be at least this share of the best quote's probability. */
 const FOLLOWING_QUOTE_SHARE = 0.1;
 /** A quote shorter than this is a heading or a caption, not a statement worth citing. */
@@ -90,7 +90,8 @@ export function composeAnswer(
   // Found when the model's probability that a sentence of a relevant passage answers clears the
   // threshold calibrated on off-topic questions; then the best sentences are quoted, wherever they are.
   if (!scored.some((c) => (c.passageCoverage ?? 0) > options.minRelevance && c.evidence >= ranker.threshold)) return notFound(question);
-  const claims = groupClaims(newsFirst(scored), options.maxQuotes, ranker.threshold);
+  const news = newsFirst(scored, options.minRelevance);
+  const claims = groupClaims(news.order, options.maxQuotes, ranker.threshold, news.newer);
   if (claims.length === 0) return notFound(question);
 
   const citations: Citation[] = [];
@@ -190,8 +191,6 @@ export function answerCandidates(
     perArticle.set(hit.passage.articleId, n + 1);
     read.push({ hit, rank });
   }
-  const lexical = span(read.map((r) => r.hit.lexical));
-  const dense = span(read.map((r) => r.hit.dense));
   const titles = new Map<string, number>();
   const seen = new Set<string>();
   const out: Candidate[] = [];
@@ -222,8 +221,10 @@ export function answerCandidates(
           termSet,
           position: article.text.length > 0 ? start / article.text.length : 0,
           passageCoverage: hit.coverage,
-          lexical: lexical.norm(hit.lexical),
-          dense: dense.norm(hit.dense),
+          // Already min-max over the legs' candidate pools: normalising again over the few passages
+          // read would put the second of two nearly equal passages at 0.
+          lexical: hit.lexical,
+          dense: hit.dense,
           passageRank: rank,
           titleCoverage: title,
           articleShare: perArticle.get(article.id)! / read.length,
@@ -273,18 +274,6 @@ function ownEvidence(f: Float64Array): Float64Array {
 }
 
 const PASSAGE_FEATURES = ['lexical', 'dense', 'passageRank'] as const;
-
-/** Min-max normalisation over the passages read (a single value maps to 1, as fusion does). */
-function span(values: number[]): { norm: (v: number) => number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  const width = max - min;
-  return { norm: (v) => (width > 0 ? (v - min) / width : values.length > 0 ? 1 : 0) };
-}
 
 function quotableSentences(
   ranked: readonly ScoredPassage[],
@@ -342,7 +331,7 @@ export { expectedAnswer };
  * clearly better sentence keeps its place whatever its age. Passage scores are left out of the
  * comparison: min-max normalised over the candidates, two nearly equal passages can sit at 1 and 0.
  */
-function newsFirst(candidates: Candidate[]): Candidate[] {
+function newsFirst(candidates: Candidate[], minRelevance: number): { order: Candidate[]; newer: Set<Candidate> } {
   // The band is read from the sentence's own evidence — its coverage, and the kind of answer asked for
   // (RECENCY_TIE was tuned on that) — while the order outside the band is the ranker's.
   const typed = FEATURES.indexOf('typed');
@@ -350,19 +339,38 @@ function newsFirst(candidates: Candidate[]): Candidate[] {
     c,
     articleId: c.article.id,
     published: c.article.published,
-    score: c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
+    // Only sentences of passages past the relevance gate can be moved ahead for being recent: the
+    // ranker reads weaker passages too, and a recent article that merely names the subject would win.
+    score: (c.passageCoverage ?? 1) <= minRelevance ? -Infinity : c.features ? c.coverage + TYPE_BONUS * c.features[typed]! : c.evidence,
   }));
-  return latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
+  const order = latestFirst(dated, { tie: RECENCY_TIE }).map((d) => d.c);
+  // Sentences the band moved ahead of the ranker's best because they are more recent: the update
+  // of the figure it states, quoted even when the ranker rates it well below the best.
+  const top = candidates[0]?.article.published?.slice(0, 10) ?? null;
+  const newer = new Set<Candidate>();
+  for (const c of order) {
+    if (c === candidates[0]) break;
+    const day = c.article.published?.slice(0, 10) ?? null;
+    if (day !== null && (top === null || day > top)) newer.add(c);
+  }
+  return { order, newer };
 }
 
 /** Relative evidence margin within which two sentences count as answering equally well (tuned on tests/fixtures/dated-questions.json). */
 export const RECENCY_TIE = 0.15;
 
-function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number): Claim[] {
+function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: number, newer: ReadonlySet<Candidate> = new Set()): Claim[] {
   const groups: Claim[] = [];
   let best = 0;
-  for (const c of candidates) best = Math.max(best, c.evidence);
+  let bestOwn = 0;
+  for (const c of candidates) {
+    best = Math.max(best, c.evidence);
+    bestOwn = Math.max(bestOwn, c.own ?? c.evidence);
+  }
   const bar = Math.max(threshold, FOLLOWING_QUOTE_SHARE * best);
+  // A sentence that answers as well by its own evidence (passage scores set equal: min-max puts the
+  // third of three near-equal passages at 0) passes too.
+  const past = (c: Candidate) => c.evidence >= bar || (c.own ?? 0) >= Math.max(threshold, FOLLOWING_QUOTE_SHARE * bestOwn);
   const held: Candidate[] = [];
   for (const c of candidates) {
     const same = groups.find((g) => sameClaim(g.primary, c));
@@ -374,7 +382,7 @@ function groupClaims(candidates: Candidate[], maxQuotes: number, threshold: numb
     // Sentences much less likely to answer than the best one add noise, not information; and one
     // article does not take every slot while another has a sentence past the bar.
     const fromArticle = groups.filter((g) => g.primary.article.id === c.article.id).length;
-    if (groups.length < maxQuotes && c.evidence >= bar) {
+    if (groups.length < maxQuotes && (past(c) || newer.has(c))) {
       if (fromArticle < QUOTES_PER_ARTICLE) groups.push({ primary: c, corroborating: [] });
       else held.push(c);
     }

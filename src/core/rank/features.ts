@@ -8,8 +8,8 @@ import { ANSWER_PATTERNS, type AnswerType } from './answer-type.ts';
 export const FEATURES = [
   'coverage', // share of the question's idf-weighted terms the sentence holds
   'passageCoverage', // the same for the passage and its neighbours (BM25's coverage)
-  'lexical', // the passage's BM25 score (passage + window + article fields), min-max over the candidates
-  'dense', // the passage's dense similarity, min-max over the candidates (0 without a matching model)
+  'lexical', // the passage's BM25 score (passage + window + article fields), min-max over the lexical leg's candidates
+  'dense', // the passage's dense similarity, min-max over the dense leg's candidates (0 without a matching model)
   'passageRank', // 1 / (1 + rank of the passage in the fused ranking)
   'typed', // the question asks for a kind of answer and the sentence holds one
   'typeMissing', // the question asks for a kind of answer and the sentence holds none
