@@ -89,12 +89,14 @@ export class FeedbackStore {
 
   /** The question an answer was given to (null when unknown). */
   questionOf(answerId: string): string | null {
+    this.prune(new Date());
     const row = this.db.prepare('SELECT question FROM answers WHERE id = ?').get(answerId) as { question: string } | undefined;
     return row?.question ?? null;
   }
 
   /** A member's vote: recorded once per answer; 'already' when they voted on it, 'unknown' for no such answer. */
   vote(answerId: string, memberId: string, vote: Vote, at = new Date()): 'recorded' | 'already' | 'unknown' {
+    this.prune(at);
     if (!this.db.prepare('SELECT 1 FROM answers WHERE id = ?').get(answerId)) return 'unknown';
     const voter = createHash('sha256').update(`${answerId}:${memberId}`).digest('hex');
     const r = this.db.prepare('INSERT OR IGNORE INTO votes (answer_id, voter, vote, at) VALUES (?, ?, ?, ?)').run(answerId, voter, vote, at.toISOString());
