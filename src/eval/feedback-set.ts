@@ -23,7 +23,7 @@ export interface FeedbackCase {
 
 export interface FeedbackCaseResult extends FeedbackCase {
   found: boolean;
-  /** What the answer cites now, in order. */
+  /** The articles the answer cites now, in order of first citation. */
   citedNow: string[];
   citedFirst: boolean;
   cited: boolean;
@@ -59,7 +59,7 @@ export function feedbackCases(rows: readonly DownVoted[]): Pick<FeedbackRun, 'wa
     const base = { id: r.shortId, guildId: r.guildId, question: r.question };
     if (r.label === null) waiting.push(base);
     else if (r.label.library !== null) serverLibrary.push({ ...base, article: r.label.articleId, library: r.label.library });
-    else cases.push({ ...base, article: r.label.articleId, citedThen: r.citations.map((c) => c.articleId) });
+    else cases.push({ ...base, article: r.label.articleId, citedThen: [...new Set(r.citations.map((c) => c.articleId))] });
   }
   return { cases, waiting, serverLibrary };
 }
@@ -83,7 +83,7 @@ export async function runFeedbackEval(options: FeedbackEvalOptions): Promise<Fee
       if (await app.ensureIndex()) log('index rebuilt: the corpus had changed');
       for (const c of cases) {
         const answer = await app.ask(c.question);
-        const citedNow = answer.citations.map((x) => x.articleId);
+        const citedNow = [...new Set(answer.citations.map((x) => x.articleId))];
         results.push({ ...c, found: answer.found, citedNow, citedFirst: citedNow[0] === c.article, cited: citedNow.includes(c.article) });
       }
     } finally {
