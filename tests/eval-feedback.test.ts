@@ -1,6 +1,7 @@
 /**
  * `npm run eval -- feedback` (issue 17): members' 👎 answers labelled by an admin become cases,
- * asked again over a small real index (hash embedder); unlabelled ones wait; the feedback store's
+ * asked again over small real indexes (hash embedder: the shared library, and a server's own library
+ * merged with it, as the bot answers that server); unlabelled ones wait; the feedback store's
  * retention (QUESTION_LOG_DAYS) drops old questions with their votes and labels.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const ARTICLES: Record<string, string> = {
 let dir: string;
 let env: Record<string, string>;
 let ids: Record<string, string>;
+const JAZZ = `---\ntitle: "Le festival de jazz de Reykjavik affiche complet"\nlanguage: fr\n---\n\nLe festival de jazz de Reykjavik affiche complet pour sa vingtième édition. Les organisateurs annoncent trois scènes et quarante concerts sur le port.\n`;
 
 function store(keepDays = 30): FeedbackStore {
   return FeedbackStore.open(FeedbackStore.pathIn(env.EMBEDDINGS_DIR!), keepDays);
@@ -43,7 +45,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'depeche-eval-feedback-'));
   mkdirSync(join(dir, 'corpus'));
   for (const [name, text] of Object.entries(ARTICLES)) writeFileSync(join(dir, 'corpus', name), text);
-  env = { CORPUS_DIR: join(dir, 'corpus'), EMBEDDINGS_DIR: join(dir, 'embeddings') };
+  env = { CORPUS_DIR: join(dir, 'corpus'), EMBEDDINGS_DIR: join(dir, 'embeddings'), SERVERS_DIR: join(dir, 'servers') };
   const app = await Depeche.open(loadConfig(env, dir), HASH);
   try {
     await app.ensureIndex();
@@ -51,6 +53,17 @@ beforeAll(async () => {
     ids = { volcan: byTitle('volcan'), fromage: byTitle('camembert'), greve: byTitle('Grève') };
   } finally {
     await app.close();
+  }
+  // Server B's own library (servers/<id>/corpus and embeddings, as Libraries lays it out).
+  const own = join(dir, 'servers', SERVER_B);
+  mkdirSync(join(own, 'corpus'), { recursive: true });
+  writeFileSync(join(own, 'corpus', 'jazz.md'), JAZZ);
+  const lib = await Depeche.open({ ...loadConfig(env, dir), corpusDir: join(own, 'corpus'), embeddingsDir: join(own, 'embeddings') }, HASH);
+  try {
+    await lib.ensureIndex();
+    ids.jazz = lib.listArticles()[0]!.id;
+  } finally {
+    await lib.close();
   }
 }, 60_000);
 
@@ -67,8 +80,8 @@ describe('npm run eval -- feedback', () => {
       const fails = downVoted(s, SERVER_A, 'De combien le prix du camembert de Normandie a-t-il augmenté ?', ids.volcan!);
       s.label(fails, ids.greve!, null); // the admin's article is not what the question is about: it stays uncited
       downVoted(s, SERVER_A, 'Combien de TER circulent jeudi pendant la grève ?', ids.fromage!);
-      const own = downVoted(s, SERVER_B, 'Les vols sont-ils perturbés à Keflavik ?', ids.fromage!);
-      s.label(own, 'article-of-server-b', SERVER_B);
+      const own = downVoted(s, SERVER_B, 'Combien de concerts au festival de jazz de Reykjavik ?', ids.volcan!);
+      s.label(own, ids.jazz!, SERVER_B); // in server B's own library: asked as the bot answers server B
       const old = downVoted(s, SERVER_A, 'Question trop ancienne sur le volcan ?', ids.greve!, new Date(Date.now() - 40 * DAY));
       s.label(old, ids.volcan!, null, new Date(Date.now() - 40 * DAY));
       const liked = s.recordAnswer({ guildId: SERVER_A, question: 'Question aimée ?', answer: '…', citations: [] });
@@ -84,12 +97,12 @@ describe('npm run eval -- feedback', () => {
     const bad = byQuestion.get('De combien le prix d')!;
     expect(bad).toMatchObject({ article: ids.greve, citedFirst: false, cited: false });
     expect(bad.citedNow[0]).toBe(ids.fromage);
-    expect(run.totals).toEqual({ cases: 2, citedFirst: 1, cited: 1, waiting: 1, serverLibrary: 1 });
+    expect(byQuestion.get('Combien de concerts ')).toMatchObject({ guildId: SERVER_B, library: SERVER_B, article: ids.jazz, citedFirst: true });
+    expect(run.totals).toEqual({ cases: 3, citedFirst: 2, cited: 2, waiting: 1 });
     expect(run.waiting.map((w) => w.question)).toEqual(['Combien de TER circulent jeudi pendant la grève ?']);
-    expect(run.serverLibrary).toMatchObject([{ library: SERVER_B, article: 'article-of-server-b' }]);
 
     const report = feedbackReport(run);
-    expect(report).toContain('totals: 2 labelled cases; right article cited first 1 (0.500), cited at all 1 (0.500)');
+    expect(report).toContain('totals: 3 labelled cases; right article cited first 2 (0.667), cited at all 2 (0.667)');
     expect(report).toContain("waiting for an admin's label: 1\n");
     expect(report).toContain('Combien de TER circulent jeudi');
     expect(report).toContain(`${good.id}  cited first`);
@@ -97,7 +110,8 @@ describe('npm run eval -- feedback', () => {
     expect(report).not.toContain('trop ancienne');
 
     const onlyB = await runFeedbackEval({ env, repoRoot: dir, guild: SERVER_B, depeche: HASH });
-    expect(onlyB.totals).toEqual({ cases: 0, citedFirst: 0, cited: 0, waiting: 0, serverLibrary: 1 });
+    expect(onlyB.totals).toEqual({ cases: 1, citedFirst: 1, cited: 1, waiting: 0 });
+    expect(onlyB.cases[0]!.citedNow).toContain(`server:${ids.jazz}`); // server B is answered from its library merged with the shared one
   }, 60_000);
 });
 

@@ -1,13 +1,16 @@
 /**
  * `npm run eval -- feedback` (issue 17): the answers members marked "👎 pas la bonne réponse" and an
  * admin labelled with the right article (/admin feedback answer:… article:…) become evaluation
- * cases. Each question is asked again through the production path (Depeche over the configured
- * corpus and index) and the case says whether the right article is now cited first, or at all.
- * Unlabelled 👎 are counted and listed as waiting for a label.
+ * cases. Each question is asked again through the production path: whoever answers the server it
+ * was asked in (Libraries.answerer: the shared library over the configured corpus and index, merged
+ * with the server's own library when it has one), and the case says whether the right article is
+ * now cited first, or at all. Unlabelled 👎 are counted and listed as waiting for a label.
  */
 import { Depeche, type DepecheOptions } from '../app/depeche.ts';
+import { Libraries } from '../app/libraries.ts';
 import { loadConfig } from '../config.ts';
 import { settingsReader } from '../settings/read.ts';
+import { loadServerSettings } from '../settings/servers.ts';
 import { DEFAULT_KEEP_DAYS, FeedbackStore, type DownVoted } from '../store/feedback-store.ts';
 
 export interface FeedbackCase {
@@ -17,6 +20,8 @@ export interface FeedbackCase {
   question: string;
   /** The article the admin says should have been cited. */
   article: string;
+  /** The library the article is in: a server id, or null for the shared one. */
+  library: string | null;
   /** What the 👎 answer cited. */
   citedThen: string[];
 }
@@ -33,11 +38,9 @@ export interface FeedbackRun {
   embeddingsDir: string;
   guild: string | null;
   cases: FeedbackCaseResult[];
-  totals: { cases: number; citedFirst: number; cited: number; waiting: number; serverLibrary: number };
+  totals: { cases: number; citedFirst: number; cited: number; waiting: number };
   /** 👎 answers no admin has labelled yet. */
   waiting: { id: string; guildId: string | null; question: string }[];
-  /** Labelled with an article of a server's own library: not evaluated yet (only the shared library is). */
-  serverLibrary: { id: string; guildId: string | null; question: string; article: string; library: string }[];
 }
 
 export interface FeedbackEvalOptions {
@@ -50,18 +53,16 @@ export interface FeedbackEvalOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Splits the kept 👎 answers into cases, ones waiting for a label, and ones labelled in a server library. */
-export function feedbackCases(rows: readonly DownVoted[]): Pick<FeedbackRun, 'waiting' | 'serverLibrary'> & { cases: FeedbackCase[] } {
+/** Splits the kept 👎 answers into cases (labelled) and ones waiting for a label. */
+export function feedbackCases(rows: readonly DownVoted[]): { cases: FeedbackCase[]; waiting: FeedbackRun['waiting'] } {
   const cases: FeedbackCase[] = [];
   const waiting: FeedbackRun['waiting'] = [];
-  const serverLibrary: FeedbackRun['serverLibrary'] = [];
   for (const r of rows) {
     const base = { id: r.shortId, guildId: r.guildId, question: r.question };
     if (r.label === null) waiting.push(base);
-    else if (r.label.library !== null) serverLibrary.push({ ...base, article: r.label.articleId, library: r.label.library });
-    else cases.push({ ...base, article: r.label.articleId, citedThen: [...new Set(r.citations.map((c) => c.articleId))] });
+    else cases.push({ ...base, article: r.label.articleId, library: r.label.library, citedThen: [...new Set(r.citations.map((c) => c.articleId))] });
   }
-  return { cases, waiting, serverLibrary };
+  return { cases, waiting };
 }
 
 export async function runFeedbackEval(options: FeedbackEvalOptions): Promise<FeedbackRun> {
@@ -75,19 +76,22 @@ export async function runFeedbackEval(options: FeedbackEvalOptions): Promise<Fee
   } finally {
     store.close();
   }
-  const { cases, waiting, serverLibrary } = feedbackCases(rows);
+  const { cases, waiting } = feedbackCases(rows);
   const results: FeedbackCaseResult[] = [];
   if (cases.length > 0) {
-    const app = await Depeche.open(config, options.depeche);
+    const shared = await Depeche.open(config, options.depeche);
+    // Server libraries are opened as the bot opens them (servers/<guild id>), never reindexed here.
+    const libraries = new Libraries(shared, { config, settings: loadServerSettings(options.env, options.repoRoot), depeche: options.depeche });
     try {
-      if (await app.ensureIndex()) log('index rebuilt: the corpus had changed');
+      if (await shared.ensureIndex()) log('shared index rebuilt: the corpus had changed');
       for (const c of cases) {
-        const answer = await app.ask(c.question);
+        const { answer } = await (await libraries.answerer(c.guildId)).askTimed(c.question);
         const citedNow = [...new Set(answer.citations.map((x) => x.articleId))];
-        results.push({ ...c, found: answer.found, citedNow, citedFirst: citedNow[0] === c.article, cited: citedNow.includes(c.article) });
+        results.push({ ...c, found: answer.found, citedNow, citedFirst: isLabelled(c, citedNow[0]), cited: citedNow.some((id) => isLabelled(c, id)) });
       }
     } finally {
-      await app.close();
+      await libraries.closeAll();
+      await shared.close();
     }
   }
   return {
@@ -99,11 +103,20 @@ export async function runFeedbackEval(options: FeedbackEvalOptions): Promise<Fee
       citedFirst: results.filter((r) => r.citedFirst).length,
       cited: results.filter((r) => r.cited).length,
       waiting: waiting.length,
-      serverLibrary: serverLibrary.length,
     },
     waiting,
-    serverLibrary,
   };
+}
+
+/**
+ * Whether a cited article id is the labelled one. A server answered from its own library and the
+ * shared one cites namespaced ids (`server:…`, `shared:…`, app/combined-view.ts); otherwise plain ones.
+ */
+export function isLabelled(c: Pick<FeedbackCase, 'article' | 'library'>, cited: string | undefined): boolean {
+  if (cited === undefined) return false;
+  if (cited === `server:${c.article}`) return c.library !== null;
+  if (cited === `shared:${c.article}`) return c.library === null;
+  return cited === c.article;
 }
 
 /** The run as text: one line per case, the totals, then what waits. */
@@ -111,16 +124,13 @@ export function feedbackReport(run: FeedbackRun): string {
   const t = run.totals;
   const lines = [`feedback cases from ${run.embeddingsDir}${run.guild ? ` (server ${run.guild})` : ''}:`];
   for (const c of run.cases) {
-    const verdict = c.citedFirst ? 'cited first' : c.cited ? `cited (#${c.citedNow.indexOf(c.article) + 1})` : c.found ? 'not cited' : 'nothing found';
-    lines.push(`  ${c.id}  ${verdict.padEnd(13)} ${c.question}  → want ${c.article}; cites ${c.citedNow.join(', ') || '—'}`);
+    const verdict = c.citedFirst ? 'cited first' : c.cited ? `cited (#${c.citedNow.findIndex((id) => isLabelled(c, id)) + 1})` : c.found ? 'not cited' : 'nothing found';
+    const where = c.guildId === null ? '' : ` [server ${c.guildId}]`;
+    lines.push(`  ${c.id}  ${verdict.padEnd(13)} ${c.question}${where}  → want ${c.article}; cites ${c.citedNow.join(', ') || '—'}`);
   }
   const share = (n: number) => (t.cases === 0 ? '' : ` (${(n / t.cases).toFixed(3)})`);
   lines.push(`totals: ${t.cases} labelled cases; right article cited first ${t.citedFirst}${share(t.citedFirst)}, cited at all ${t.cited}${share(t.cited)}`);
   lines.push(`waiting for an admin's label: ${t.waiting}`);
   for (const w of run.waiting) lines.push(`  ${w.id}  ${w.question}`);
-  if (t.serverLibrary > 0) {
-    lines.push(`labelled with a server library's article, not evaluated (only the shared library is, so far): ${t.serverLibrary}`);
-    for (const s of run.serverLibrary) lines.push(`  ${s.id}  ${s.question}  → ${s.article} (server ${s.library})`);
-  }
   return lines.join('\n');
 }

@@ -155,8 +155,8 @@ async function feedbackMain(args: ReturnType<typeof parse>, repoRoot: string): P
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `feedback-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // Members' questions stay in feedback.db, under QUESTION_LOG_DAYS: the saved results carry ids and verdicts only.
-  const { cases, waiting, serverLibrary, ...rest } = run;
-  const kept = { ...rest, cases: cases.map(({ question: _q, ...c }) => c), waiting: waiting.map((w) => w.id), serverLibrary: serverLibrary.map(({ question: _q, ...s }) => s) };
+  const { cases, waiting, ...rest } = run;
+  const kept = { ...rest, cases: cases.map(({ question: _q, ...c }) => c), waiting: waiting.map((w) => w.id) };
   writeFileSync(file, `${JSON.stringify({ ...kept, at: new Date().toISOString() }, null, 2)}\n`);
   console.log(args.json ? JSON.stringify({ dataset: 'feedback', guild: run.guild, ...run.totals }) : feedbackReport(run));
   process.stderr.write(`saved ${file}\n`);
