@@ -83,7 +83,7 @@ export async function runFeedbackEval(options: FeedbackEvalOptions): Promise<Fee
     // Server libraries are opened as the bot opens them (servers/<guild id>), never reindexed here.
     const libraries = new Libraries(shared, { config, settings: loadServerSettings(options.env, options.repoRoot), depeche: options.depeche });
     try {
-      if (await shared.ensureIndex()) log('shared index rebuilt: the corpus had changed');
+      if (await shared.ensureIndex()) log('shared index (re)built: it was missing or the corpus had changed');
       for (const c of cases) {
         const { answer } = await (await libraries.answerer(c.guildId)).askTimed(c.question);
         const citedNow = [...new Set(answer.citations.map((x) => x.articleId))];
