@@ -1,12 +1,13 @@
 /**
  * Feedback buttons under answers (issue 17), end to end: button clicks as Discord sends them
  * (INTERACTION_CREATE type 3, data.custom_id, the message), votes stored in feedback.db beside the
- * index once per member, and /admin feedback listing 👎 for admins only.
+ * index once per member, /admin feedback listing 👎 for admins only, and an admin labelling a 👎
+ * answer of their own server with the right article (autocomplete included).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSED } from '../src/discord/commands/admin/shared.ts';
-import { NO_FEEDBACK } from '../src/discord/commands/admin/feedback.ts';
+import { NO_FEEDBACK, UNKNOWN_ANSWER, UNKNOWN_ARTICLE } from '../src/discord/commands/admin/feedback.ts';
 import { ALREADY, THANKS } from '../src/discord/feedback.ts';
 import { FeedbackStore } from '../src/store/feedback-store.ts';
 import { ADMIN_PERMISSIONS, adminCommand, ask, isCallback, newUserId, startHarness, type Harness } from './support/discord-bot-harness.ts';
@@ -89,5 +90,56 @@ describe('feedback buttons', () => {
     const { edit } = await ask(h.double, PATENTS);
     const ids = (edit.body.components ?? []).flatMap((row: any) => row.components).map((c: any) => c.emoji?.name ?? c.label);
     expect(ids).toEqual(['👍', '👎', 'Plus de sources']);
+  });
+
+  it('an admin labels a 👎 answer of their own server with the right article; other servers\' answers and non-admins are refused', async () => {
+    const ADMIN = { memberPermissions: ADMIN_PERMISSIONS };
+    const { message, buttons } = await answered(PATENTS);
+    const down: string = buttons.find((b) => b.emoji?.name === '👎').custom_id;
+    expect((await click(message.id, down, newUserId())).body.data.content).toBe(THANKS);
+    const shortId = down.split(':')[2]!.slice(0, 8);
+    const xiaomi = h.bot.depeche.listArticles().find((a) => a.title?.includes('Xiaomi'))!;
+
+    const listed: string = (await adminCommand(h.double, 'feedback', [], ADMIN)).callback.body.data.content;
+    expect(listed).toContain(`\`${shortId}\``);
+
+    const autoAnswer = await h.double.sendAutocomplete({ name: 'admin', options: [{ name: 'feedback', type: 1, options: [{ name: 'answer', type: 3, value: shortId, focused: true }] }], ...ADMIN });
+    const answerChoices = (await h.double.waitForRequest(isCallback(autoAnswer))).body.data.choices;
+    expect(answerChoices.map((c: any) => c.value)).toEqual([shortId]);
+    const autoArticle = await h.double.sendAutocomplete({
+      name: 'admin',
+      options: [{ name: 'feedback', type: 1, options: [{ name: 'answer', type: 3, value: shortId }, { name: 'article', type: 3, value: 'xiaomi', focused: true }] }],
+      ...ADMIN,
+    });
+    const articleChoices = (await h.double.waitForRequest(isCallback(autoArticle))).body.data.choices;
+    expect(articleChoices.map((c: any) => c.value)).toContain(xiaomi.id);
+    const autoRefused = await h.double.sendAutocomplete({ name: 'admin', options: [{ name: 'feedback', type: 1, options: [{ name: 'answer', type: 3, value: '', focused: true }] }] });
+    expect((await h.double.waitForRequest(isCallback(autoRefused))).body).toEqual({ type: 8, data: { choices: [] } });
+
+    const store = FeedbackStore.open(FeedbackStore.pathIn(h.env.EMBEDDINGS_DIR!));
+    try {
+      // Another server's 👎 answer: this server's admin cannot reach it, even with its id.
+      const OTHER = '1100000000000000999';
+      const theirs = store.recordAnswer({ guildId: OTHER, question: 'Question d’un autre serveur ?', answer: '…', citations: [] });
+      store.vote(theirs, 'someone', 'down');
+      const label = (answer: string, article: string, extra: { memberPermissions?: string } = ADMIN) =>
+        adminCommand(h.double, 'feedback', [{ name: 'answer', type: 3, value: answer }, { name: 'article', type: 3, value: article }], extra);
+
+      expect((await label(shortId, xiaomi.id, {})).callback.body.data.content).toBe(REFUSED);
+      expect((await label(theirs.slice(0, 8), xiaomi.id)).callback.body.data.content).toBe(UNKNOWN_ANSWER);
+      expect((await label(theirs, xiaomi.id)).callback.body.data.content).toBe(UNKNOWN_ANSWER);
+      expect((await label(shortId, 'no-such-article')).callback.body.data.content).toBe(UNKNOWN_ARTICLE);
+      expect((store.findDownVoted(OTHER, theirs.slice(0, 8)) as any).label).toBeNull();
+      expect((store.findDownVoted(h.double.guildId, shortId) as any).label).toBeNull();
+
+      const done = await label(shortId, xiaomi.id);
+      expect(done.callback.body.data).toMatchObject({ flags: 64, allowed_mentions: { parse: [] } });
+      expect(done.callback.body.data.content).toContain('Noté');
+      expect((store.findDownVoted(h.double.guildId, shortId) as any).label).toMatchObject({ articleId: xiaomi.id, library: null });
+      const after: string = (await adminCommand(h.double, 'feedback', [], ADMIN)).callback.body.data.content;
+      expect(after).toContain(`bon article : \`${xiaomi.id}\``);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -98,7 +98,7 @@ export async function startBot(env: Env, options: BotOptions = {}): Promise<Bot>
     limiter: new RateLimiter(discord.rateLimit.perWindow, discord.rateLimit.windowMs),
     inFlight: new InFlight(),
     conversations: new Conversations(),
-    feedback: FeedbackStore.open(FeedbackStore.pathIn(config.embeddingsDir)),
+    feedback: FeedbackStore.open(FeedbackStore.pathIn(config.embeddingsDir), discord.questionLogDays),
     questionLog: QuestionLog.open(QuestionLog.pathIn(config.embeddingsDir), discord.questionLogDays),
     settings: { progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs, downloadTimeoutMs: options.downloadTimeoutMs ?? DEFAULTS.downloadTimeoutMs },
   };

@@ -1,4 +1,5 @@
 /**
+ * npm run eval -- feedback [--guild ID] [--json]   (members' 👎 answers labelled by admins: src/eval/feedback-set.ts)
  * npm run eval -- <dataset folder | seed | fresh> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all]
  *                 [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]
  *
@@ -11,9 +12,10 @@ import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import type { Split } from './datasets.ts';
 import { reportConfigError } from '../settings/report.ts';
+import { feedbackReport, runFeedbackEval } from './feedback-set.ts';
 import { MODES, runEval, type EvalRun, type Mode, type ModeResult } from './harness.ts';
 
-const USAGE = 'usage: npm run eval -- <dataset folder | seed | fresh> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all] [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]';
+const USAGE = 'usage: npm run eval -- feedback [--guild ID] [--json]\n       npm run eval -- <dataset folder | seed | fresh> [--split dev|test] [--k 10] [--mode bm25|dense|hybrid|all] [--limit N] [--articles N] [--offtopic DATASET] [--workdir DIR] [--json]';
 
 function parse(argv: string[]) {
   let dataset: string | null = null;
@@ -25,6 +27,7 @@ function parse(argv: string[]) {
   let offTopic: string | null = null;
   let workdir = '.cache/eval';
   let json = false;
+  let guild: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -54,6 +57,9 @@ function parse(argv: string[]) {
       offTopic = value();
     } else if (arg === '--workdir') {
       workdir = value();
+    } else if (arg === '--guild') {
+      guild = value();
+      if (!/^\d{17,20}$/.test(guild)) throw new Error('--guild must be a server id');
     } else if (arg === '--json') {
       json = true;
     } else if (arg === '--help' || arg === '-h') {
@@ -68,7 +74,7 @@ function parse(argv: string[]) {
     }
   }
   if (dataset === null) throw new Error(USAGE);
-  return { dataset, split, k, modes, limit, articles, offTopic, workdir, json };
+  return { dataset, split, k, modes, limit, articles, offTopic, workdir, json, guild };
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '' : x.toFixed(3));
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const args = parse(process.argv.slice(2));
   const repoRoot = resolve(import.meta.dirname, '../..');
+  if (args.dataset === 'feedback') return feedbackMain(args, repoRoot);
   const run = await runEval({
     dataset: args.dataset === 'seed' || args.dataset === 'fresh' ? args.dataset : resolve(process.cwd(), args.dataset),
     split: args.split,
@@ -138,6 +145,20 @@ async function main(): Promise<void> {
   } else {
     console.log(table(run, args.k));
   }
+  process.stderr.write(`saved ${file}\n`);
+}
+
+/** The feedback cases of the configured EMBEDDINGS_DIR, asked again over the configured corpus. */
+async function feedbackMain(args: ReturnType<typeof parse>, repoRoot: string): Promise<void> {
+  const run = await runFeedbackEval({ env: process.env, repoRoot, guild: args.guild, onProgress: (m) => process.stderr.write(`${m}\n`) });
+  const outDir = join(repoRoot, 'eval-results');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `feedback-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  // Members' questions stay in feedback.db, under QUESTION_LOG_DAYS: the saved results carry ids and verdicts only.
+  const { cases, waiting, ...rest } = run;
+  const kept = { ...rest, cases: cases.map(({ question: _q, ...c }) => c), waiting: waiting.map((w) => w.id) };
+  writeFileSync(file, `${JSON.stringify({ ...kept, at: new Date().toISOString() }, null, 2)}\n`);
+  console.log(args.json ? JSON.stringify({ dataset: 'feedback', guild: run.guild, ...run.totals }) : feedbackReport(run));
   process.stderr.write(`saved ${file}\n`);
 }
 
