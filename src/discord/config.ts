@@ -15,7 +15,7 @@ export interface DiscordConfig {
   maxAttachmentBytes: number;
   /** Channel that gets a one-line notice per new article from a feed (null: none). */
   feedNoticeChannelId: string | null;
-  /** How many days unanswered questions are kept for /admin gaps (issue 17). */
+  /** How many days members' questions are kept: unanswered ones for /admin gaps, answers with their feedback (issue 17). */
   questionLogDays: number;
 }
 
