@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ask, EMBEDDING_MODEL, MODEL_DIR, projectRoot } from './support/discord-bot-harness.ts';
 import { DiscordDouble, type RecordedRequest } from './support/discord-double.ts';
 import { RestGate } from './support/rest-gate.ts';
+import { jsonLogLines } from './support/json-log.ts';
 
 const PATENTS = 'Combien de brevets Microsoft a-t-il vendus à Xiaomi ?';
 const dirs: string[] = [];
@@ -50,11 +51,7 @@ function npmStart(env: NodeJS.ProcessEnv, script = 'start'): Run {
 
 /** The bot's structured log lines (JSON on stderr), skipping npm's own warnings. */
 function logLines(run: Run): Record<string, any>[] {
-  return run.stderr
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
+  return jsonLogLines(run.stderr);
 }
 
 /** Resolves with the first `event` log line, checked each time the bot writes to stderr. */

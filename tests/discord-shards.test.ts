@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FROMAGE_ARTICLE, FROMAGE_QUESTION, LUNE_FLAG_QUESTION, luneArticle, VOILE_ARTICLE, VOILE_QUESTION } from './support/articles.ts';
 import { ADMIN_PERMISSIONS, adminCommand, ask, EMBEDDING_MODEL, isOriginalEdit, MODEL_DIR, projectRoot } from './support/discord-bot-harness.ts';
 import { DiscordDouble, shardOf } from './support/discord-double.ts';
+import { jsonLogLines } from './support/json-log.ts';
 
 /** Server A is the double's default server; server B is added, with an id that falls on the other shard. */
 /** The bot's operator (OPERATOR_USER_IDS): only they write the shared library from Discord. */
@@ -50,17 +51,7 @@ function start(env: NodeJS.ProcessEnv): Run {
 
 /** The structured log lines of the manager and of its shards (they share its stderr; shards' lines carry `shard`). */
 function logLines(run: Run): Record<string, any>[] {
-  return run.stderr
-    .join('')
-    .split('\n')
-    .flatMap((l) => {
-      if (!l.startsWith('{')) return [];
-      try {
-        return [JSON.parse(l)];
-      } catch {
-        return [];
-      }
-    });
+  return jsonLogLines(run.stderr);
 }
 
 /** Resolves with the first log line (after the first `after` lines) that `pred` accepts. */

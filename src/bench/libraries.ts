@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
 import { Bm25Index } from '../core/bm25.ts';
+import { uniformRng } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,18 +41,6 @@ const VOCABULARY = 30_000;
 const HNSW = { m: 16, efConstruction: 64, efSearch: 128 };
 const K = 50;
 
-/** A small deterministic generator (mulberry32), so both layouts index the same passages. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Zipf-like word choice: word i with probability ∝ 1/(i+1). */
 function zipf(rand: () => number): string {
   return `w${Math.floor(Math.exp(rand() * Math.log(VOCABULARY)) - 1)}`;
@@ -66,7 +55,7 @@ function passage(rand: () => number): { terms: string[]; vector: number[] } {
 
 /** A library's passages: labels from 0, articles of PASSAGES_PER_ARTICLE consecutive passages. */
 function* libraryPassages(library: number, articles: number): Generator<{ label: number; article: string; ord: number; terms: string[]; vector: number[] }> {
-  const rand = random(library + 1);
+  const rand = uniformRng(library + 1);
   for (let a = 0; a < articles; a++) {
     for (let ord = 0; ord < PASSAGES_PER_ARTICLE; ord++) yield { label: a * PASSAGES_PER_ARTICLE + ord, article: `${library}-${a}`, ord, ...passage(rand) };
   }
@@ -91,7 +80,7 @@ function buildLibrary(library: number, articles: number): Library {
 }
 
 function questions(): { server: number; terms: string[]; vector: number[] }[] {
-  const rand = random(4242);
+  const rand = uniformRng(4242);
   return Array.from({ length: QUESTIONS }, () => {
     const p = passage(rand);
     // Four words of middling frequency, as a question's content words are.
