@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { answerText, composeAnswer, expectedAnswer, NOT_FOUND_ANSWER } from '../src/core/answer.ts';
-import { Bm25Index } from '../src/core/bm25.ts';
 import { retrieve, type CorpusView } from '../src/core/retrieve.ts';
 import { analyze } from '../src/core/text/analyze.ts';
-import type { Article, Citation, Passage } from '../src/core/types.ts';
+import type { Article, Citation } from '../src/core/types.ts';
+import { onePassageCorpus } from './support/one-passage-corpus.ts';
 
 function article(id: string, text: string, meta: Partial<Article> = {}): Article {
   return { id, path: `${id}.md`, text, title: null, source: null, url: null, published: null, language: 'fr', ...meta };
 }
 
-/** A corpus where each article is one passage, with no dense leg. */
-function corpus(articles: Article[]): CorpusView {
-  const byId = new Map(articles.map((a) => [a.id, a]));
-  const passages = new Map<number, Passage>();
-  const lexical = new Bm25Index();
-  articles.forEach((a, i) => {
-    passages.set(i + 1, { articleId: a.id, ord: 0, start: 0, end: a.text.length });
-    lexical.add(i + 1, analyze(a.text));
-  });
-  return { article: (id) => byId.get(id), passage: (label) => passages.get(label), lexical, dense: { search: () => [] } };
-}
+const corpus = onePassageCorpus;
 
 function ask(view: CorpusView, question: string, maxQuotes = 3) {
   const terms = analyze(question);

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Depeche } from '../src/app/depeche.ts';
 import { composeAnswer } from '../src/core/answer.ts';
-import { Bm25Index } from '../src/core/bm25.ts';
 import { expectedAnswer } from '../src/core/rank/answer-type.ts';
 import { DENSE_FEATURE, FEATURE_COUNT, FEATURES } from '../src/core/rank/features.ts';
 import { fitLogistic, rankerFor, type WeightsFile } from '../src/core/rank/model.ts';
-import { retrieve, type CorpusView } from '../src/core/retrieve.ts';
+import { retrieve } from '../src/core/retrieve.ts';
 import { analyze } from '../src/core/text/analyze.ts';
-import type { Article, Passage } from '../src/core/types.ts';
+import type { Article } from '../src/core/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { articleMarkdown, datasetsDir, loadDataset, sampleArticles } from '../src/eval/datasets.ts';
 import { embeddingModel, modelDir, REPO_ROOT } from './support/shared-data.ts';
+import { onePassageCorpus } from './support/one-passage-corpus.ts';
 
 describe('fitLogistic', () => {
   // Rows where the first feature decides the label, with some overlap so the fit stays finite.
@@ -88,16 +88,7 @@ function article(id: string, text: string, title: string | null = null): Article
   return { id, path: `${id}.md`, text, title, source: null, url: null, published: null, language: 'fr' };
 }
 
-function corpus(articles: Article[]): CorpusView {
-  const byId = new Map(articles.map((a) => [a.id, a]));
-  const passages = new Map<number, Passage>();
-  const lexical = new Bm25Index();
-  articles.forEach((a, i) => {
-    passages.set(i + 1, { articleId: a.id, ord: 0, start: 0, end: a.text.length });
-    lexical.add(i + 1, analyze(a.text));
-  });
-  return { article: (id) => byId.get(id), passage: (label) => passages.get(label), lexical, dense: { search: () => [] } };
-}
+const corpus = onePassageCorpus;
 
 describe('the answering sentence over its neighbour', () => {
   it('quotes first the sentence that holds the figure asked for, not the one that only repeats the question’s words', () => {
